@@ -1,0 +1,148 @@
+import type { RequirementId } from '../helpers/catalogue.js';
+
+/**
+ * Fault switches of the reference server. Each breaks exactly one rule of the contract and
+ * declares the requirement ids the suite must report as failed when it is on. The self-tests
+ * boot every fault and the meta-test checks that every MUST id is tripped by at least one.
+ */
+export interface Fault {
+  readonly description: string;
+  readonly trips: readonly RequirementId[];
+}
+
+export const FAULTS = {
+  // Envelope and HTTP
+  'success-envelope-broken': { description: 'successful answers omit the success flag', trips: ['ACC-ENV-001'] },
+  'error-envelope-broken': { description: 'validation errors are answered in raw DRF form, without the envelope', trips: ['ACC-ENV-002'] },
+  'unauthorized-envelope-broken': { description: '401 answers are raw {"detail": ...} without the envelope', trips: ['ACC-ENV-003'] },
+  'not-found-html': { description: 'unknown endpoints answer an HTML 404 page', trips: ['ACC-ENV-004'] },
+  'method-not-allowed-plain': { description: 'a wrong method answers 405 as text/plain', trips: ['ACC-ENV-005'] },
+  'unsupported-media-type-500': { description: 'a body in an unsupported content type crashes with 500', trips: ['ACC-ENV-006'] },
+  'malformed-json-500': { description: 'a malformed JSON body crashes with 500', trips: ['ACC-ENV-007'] },
+  'non-object-json-500': { description: 'a JSON body that is not an object crashes with 500', trips: ['ACC-ENV-008'] },
+
+  // Registration
+  'register-returns-200': { description: 'registration answers 200 instead of 201', trips: ['ACC-REG-001'] },
+  'register-omits-tokens': { description: 'registration answers without data.tokens', trips: ['ACC-REG-001'] },
+  'register-drops-role': { description: 'registration stores every user as POSTER', trips: ['ACC-REG-002', 'ACC-REG-005'] },
+  'register-rejects-both-role': { description: 'registration refuses the role BOTH', trips: ['ACC-REG-005'] },
+  'register-starts-verified': { description: 'new users start with the email marked verified', trips: ['ACC-REG-003'] },
+  'register-ignores-full-name': { description: 'registration leaves profile.full_name empty', trips: ['ACC-REG-004'] },
+  'phone-length-unchecked': { description: 'phone numbers of any length are accepted', trips: ['ACC-REG-006'] },
+  'phone-prefix-unchecked': { description: 'phone numbers not starting with 92 are accepted', trips: ['ACC-REG-007'] },
+  'phone-letters-accepted': { description: 'phone numbers containing letters are accepted', trips: ['ACC-REG-008'] },
+  'email-format-unchecked': { description: 'emails are not validated', trips: ['ACC-REG-009'] },
+  'email-optional': { description: 'registration without an email is accepted', trips: ['ACC-REG-010'] },
+  'password-length-unchecked': { description: 'registration accepts passwords under 8 characters', trips: ['ACC-REG-011'] },
+  'password-confirm-unchecked': { description: 'registration ignores password_confirm', trips: ['ACC-REG-012'] },
+  'role-unchecked': { description: 'registration accepts any role string', trips: ['ACC-REG-013'] },
+  'duplicate-email-accepted': { description: 'a second account with the same email is created', trips: ['ACC-REG-014'] },
+  'duplicate-phone-accepted': { description: 'a second account with the same phone number is created', trips: ['ACC-REG-015'] },
+  'register-mass-assignment': { description: 'registration applies is_*_verified, rating_avg and counters sent by the client', trips: ['ACC-REG-016'] },
+
+  // Login
+  'login-by-phone-broken': { description: 'login by phone number answers 401', trips: ['ACC-LOG-001'] },
+  'login-by-email-broken': { description: 'login by email answers 401', trips: ['ACC-LOG-002'] },
+  'accepts-wrong-password': { description: 'login succeeds whatever the password', trips: ['ACC-LOG-003'] },
+  'wrong-password-400': { description: 'a wrong password answers 400 instead of 401', trips: ['ACC-LOG-003'] },
+  'unknown-user-404': { description: 'login for an unknown user answers 404', trips: ['ACC-LOG-004'] },
+  'login-token-unusable': { description: 'login hands out access tokens signed with a key the API does not accept', trips: ['ACC-LOG-005'] },
+
+  // Refresh
+  'refresh-broken': { description: 'refresh answers 500 for a valid refresh token', trips: ['ACC-REF-001'] },
+  'refresh-access-unusable': { description: 'refreshed access tokens are signed with a key the API does not accept', trips: ['ACC-REF-002'] },
+  'rotated-refresh-unusable': { description: 'refresh returns a new refresh token that is refused', trips: ['ACC-REF-003'] },
+  'refresh-accepts-access-token': { description: 'refresh accepts an access token', trips: ['ACC-REF-004'] },
+  'refresh-ignores-signature': { description: 'refresh does not verify the token signature', trips: ['ACC-REF-005'] },
+  'refresh-garbage-500': { description: 'refresh crashes with 500 on a token that is not a JWT', trips: ['ACC-REF-006'] },
+
+  // Authentication on protected endpoints
+  'wallet-without-token': { description: 'the wallet answers without a token', trips: ['ACC-AUTH-001', 'ACC-WAL-003'] },
+  'location-without-token': { description: 'update_location answers without a token', trips: ['ACC-AUTH-001', 'ACC-LOC-005'] },
+  'malformed-auth-header-500': { description: 'a malformed Authorization header crashes with 500', trips: ['ACC-AUTH-002'] },
+  'ignores-token-signature': { description: 'protected endpoints do not verify the access token signature', trips: ['ACC-AUTH-003'] },
+  'accepts-alg-none': { description: 'protected endpoints accept unsigned tokens (alg none)', trips: ['ACC-AUTH-004'] },
+  'accepts-refresh-as-access': { description: 'protected endpoints accept refresh tokens', trips: ['ACC-AUTH-005'] },
+
+  // OTP
+  'send-otp-email-broken': { description: 'send-otp for email answers 400', trips: ['ACC-OTP-001'] },
+  'send-otp-phone-broken': { description: 'send-otp for phone answers 400', trips: ['ACC-OTP-002'] },
+  'otp-type-unchecked': { description: 'send-otp accepts any type', trips: ['ACC-OTP-003'] },
+  'verify-email-not-recorded': { description: 'verifying the email answers 200 but leaves is_email_verified false', trips: ['ACC-OTP-004'] },
+  'verify-phone-sets-email-flag': { description: 'verifying the phone sets is_email_verified instead of is_phone_verified', trips: ['ACC-OTP-005'] },
+  'accepts-wrong-otp': { description: 'verify-otp accepts any code once a code was sent', trips: ['ACC-OTP-006'] },
+  'otp-reusable': { description: 'verification codes stay valid after use', trips: ['ACC-OTP-007'] },
+  'otp-channel-unbound': { description: 'a code sent to one channel verifies the other', trips: ['ACC-OTP-008'] },
+
+  // Me
+  'me-wrong-shape': { description: 'users/me answers counters as strings', trips: ['ACC-ME-001'] },
+  'me-drops-full-name': { description: 'users/me answers an empty profile.full_name', trips: ['ACC-ME-002'] },
+
+  // Profile update
+  'update-me-rejects-multipart': { description: 'update_me answers 415 to multipart bodies', trips: ['ACC-PROF-001'] },
+  'update-me-not-persisted': { description: 'update_me answers the changes but does not store them', trips: ['ACC-PROF-002'] },
+  'profile-image-relative-url': { description: 'profile_image is a relative path', trips: ['ACC-PROF-003'] },
+  'profile-image-not-served': { description: 'the profile_image URL answers 404', trips: ['ACC-PROF-003'] },
+  'upload-accepts-non-image': { description: 'any file is accepted as profile image', trips: ['ACC-PROF-004'] },
+  'update-role-unchecked': { description: 'update_me accepts any role string', trips: ['ACC-PROF-005'] },
+  'gender-unchecked': { description: 'update_me accepts any gender', trips: ['ACC-PROF-006'] },
+  'birth-date-unchecked': { description: 'update_me stores any date_of_birth string', trips: ['ACC-PROF-007'] },
+  'email-change-keeps-verified': { description: 'changing the email keeps is_email_verified true', trips: ['ACC-PROF-008'] },
+  'update-email-duplicate-accepted': { description: "update_me accepts another account's email", trips: ['ACC-PROF-009'] },
+  'update-me-mass-assignment': { description: 'update_me applies is_*_verified and rating_avg sent by the client', trips: ['ACC-PROF-010'] },
+
+  // Change password
+  'change-password-500': { description: 'a valid password change crashes with 500', trips: ['ACC-PWD-001'] },
+  'change-password-keeps-old': { description: 'after a change both the old and the new password log in', trips: ['ACC-PWD-002'] },
+  'change-password-not-applied': { description: 'a password change answers 200 and changes nothing', trips: ['ACC-PWD-002', 'ACC-PWD-003'] },
+  'old-password-unchecked': { description: 'change_password does not check the old password', trips: ['ACC-PWD-004'] },
+  'new-password-confirm-unchecked': { description: 'change_password ignores new_password_confirm', trips: ['ACC-PWD-005'] },
+  'change-password-length-unchecked': { description: 'change_password accepts new passwords under 8 characters', trips: ['ACC-PWD-006'] },
+
+  // Password reset
+  'reset-send-phone-broken': { description: 'reset send_otp by phone number answers 400', trips: ['ACC-RST-001'] },
+  'reset-send-email-broken': { description: 'reset send_otp by email answers 400', trips: ['ACC-RST-002'] },
+  'reset-broken': { description: 'a reset with the right code crashes with 500', trips: ['ACC-RST-003'] },
+  'reset-not-applied': { description: 'a reset answers 200 and changes nothing', trips: ['ACC-RST-004'] },
+  'reset-accepts-wrong-otp': { description: 'a reset accepts any code', trips: ['ACC-RST-005'] },
+  'reset-otp-reusable': { description: 'reset codes stay valid after use', trips: ['ACC-RST-006'] },
+  'reset-confirm-unchecked': { description: 'a reset ignores new_password_confirm', trips: ['ACC-RST-007'] },
+  'reset-otp-unbound': { description: 'a reset code issued to any account resets every account', trips: ['ACC-RST-008'] },
+
+  // Wallet
+  'wallet-missing-for-new-user': { description: 'new users have no wallet (404)', trips: ['ACC-WAL-001'] },
+  'wallet-shared': { description: 'every user is shown the same wallet', trips: ['ACC-WAL-002'] },
+
+  // Location
+  'location-500': { description: 'a valid location update crashes with 500', trips: ['ACC-LOC-001'] },
+  'latitude-unchecked': { description: 'latitudes outside -90..90 are accepted', trips: ['ACC-LOC-002'] },
+  'longitude-unchecked': { description: 'longitudes outside -180..180 are accepted', trips: ['ACC-LOC-003'] },
+  'location-non-numeric-500': { description: 'a non-numeric coordinate crashes with 500', trips: ['ACC-LOC-004'] },
+} as const satisfies Record<string, Fault>;
+
+export type FaultName = keyof typeof FAULTS;
+
+export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+
+export function isFaultName(name: string): name is FaultName {
+  return Object.hasOwn(FAULTS, name);
+}
+
+/**
+ * Deviations the contract allows. A server with any of them on is still conforming: the
+ * self-tests run the suite against all of them at once and expect exit 0.
+ */
+export const QUIRKS = {
+  'rotate-refresh': 'refresh returns a new refresh token and blacklists the old one (simplejwt ROTATE_REFRESH_TOKENS + BLACKLIST_AFTER_ROTATION)',
+  gzip: 'JSON answers are gzip-compressed when the client accepts it',
+  'extra-fields': 'every object in an answer carries extra properties',
+  'other-messages': 'every message text differs from the examples in the seed',
+  'numeric-ids': 'user and wallet ids are numeric strings instead of UUIDs',
+  'rate-limit': 'login, send-otp and reset send_otp are throttled per account and answer 429 with Retry-After past the limit',
+} as const;
+
+export type QuirkName = keyof typeof QUIRKS;
+
+export function isQuirkName(name: string): name is QuirkName {
+  return Object.hasOwn(QUIRKS, name);
+}
