@@ -1,0 +1,156 @@
+/**
+ * The accounts-conformance command: reads the configuration, starts the embedded reference
+ * server when no target is given, runs the vitest specs programmatically, writes the reports
+ * and maps the verdicts to an exit code (0 conforming, 1 a MUST failed, 2 no run possible).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startVitest } from 'vitest/node';
+import { FLOWS, REQUIREMENTS } from '../helpers/catalogue.js';
+import { ConfigError, helpText, loadConfig, type Config, type OtpSource } from '../helpers/config.js';
+import { HttpClient } from '../helpers/http.js';
+import type { RunSettings } from '../helpers/runtime.js';
+import type { ReferenceServer } from '../reference/server.js';
+import { consoleSummary, reportPaths, summarize, writeReports } from './reports.js';
+import { VerdictCollector } from './verdicts.js';
+
+export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PROFILE = 'tasklink';
+const EMBEDDED_OTP_HOOK: OtpSource = { kind: 'http', template: '/__conformance__/otp?identifier={identifier}&channel={channel}&purpose={purpose}' };
+const REACH_TIMEOUT_MS = 4000;
+
+export const EXIT = { conforming: 0, failed: 1, noRun: 2 } as const;
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function catalogueText(): string {
+  const rows = REQUIREMENTS.map((r) => `${r.id.padEnd(13)} ${r.level.padEnd(6)} ${r.flow.padEnd(9)} ${r.title}  [${r.source}]`);
+  return [`${'id'.padEnd(13)} ${'level'.padEnd(6)} ${'flow'.padEnd(9)} statement  [source]`, ...rows, '', `${REQUIREMENTS.length} requirements`].join('\n');
+}
+
+function describeOtpSource(source: OtpSource | null, embedded: boolean): string {
+  if (!source) return 'none (checks that need a real OTP are skipped)';
+  if (embedded) return 'the embedded server\'s OTP hook';
+  return source.kind === 'fixed' ? 'fixed code' : source.kind === 'http' ? `http ${source.template.split('?')[0]}` : 'command';
+}
+
+/** One request to the base URL: any HTTP answer means the target is there. */
+async function unreachable(baseUrl: string, timeoutMs: number): Promise<string | null> {
+  const client = new HttpClient({ timeoutMs: Math.min(timeoutMs, REACH_TIMEOUT_MS), maxBodyBytes: 1024 * 1024 });
+  try {
+    const ex = await client.send('GET', baseUrl, { retryOnRateLimit: false });
+    return ex.status === null ? (ex.failure ?? 'no response') : null;
+  } finally {
+    await client.close();
+  }
+}
+
+interface Target {
+  readonly baseUrl: string;
+  readonly otpSource: OtpSource | null;
+  readonly server: ReferenceServer | null;
+}
+
+async function prepareTarget(config: Config): Promise<Target> {
+  if (config.baseUrl) {
+    const problem = await unreachable(config.baseUrl, config.timeoutMs);
+    if (problem) throw new ConfigError(`cannot reach ${config.baseUrl}: ${problem}`);
+    return { baseUrl: config.baseUrl, otpSource: config.otpSource, server: null };
+  }
+  const { startReferenceServer } = await import('../reference/server.js');
+  const server = await startReferenceServer({ hooks: true });
+  return { baseUrl: server.baseUrl, otpSource: config.otpSource ?? EMBEDDED_OTP_HOOK, server };
+}
+
+async function runSuite(config: Config, target: Target, collector: VerdictCollector): Promise<void> {
+  const flows = config.only ?? FLOWS;
+  const settings: RunSettings = {
+    baseUrl: target.baseUrl,
+    otpSource: target.otpSource,
+    timeoutMs: config.timeoutMs,
+    maxBodyBytes: config.maxBodyBytes,
+    seed: config.seed,
+    strict: config.strict,
+    profile: PROFILE,
+    runId: randomBytes(4).toString('hex'),
+  };
+  await startVitest(
+    'test',
+    [],
+    {
+      root: PACKAGE_ROOT,
+      config: false,
+      include: flows.map((f) => `specs/${f}.spec.ts`),
+      reporters: [collector, ['html', { outputFile: join(config.reportDir, 'html', 'index.html') }]],
+      provide: { accounts: settings },
+      pool: 'threads',
+      isolate: false,
+      fileParallelism: true,
+      sequence: { concurrent: true },
+      maxConcurrency: 12,
+      // A check makes a handful of requests, each bounded by the per-request timeout.
+      testTimeout: Math.max(30_000, config.timeoutMs * 6),
+      watch: false,
+      passWithNoTests: true,
+    },
+    { logLevel: 'silent', cacheDir: join(config.reportDir, '.vite') },
+  );
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig({ argv, env: process.env, cwd: process.cwd() });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`accounts-conformance: ${error.message}`);
+      return EXIT.noRun;
+    }
+    throw error;
+  }
+  if (config.help) return console.log(helpText()), EXIT.conforming;
+  if (config.version) return console.log(version()), EXIT.conforming;
+  if (config.list) return console.log(catalogueText()), EXIT.conforming;
+
+  const startedAt = new Date();
+  let target: Target;
+  try {
+    target = await prepareTarget(config);
+  } catch (error) {
+    console.error(`accounts-conformance: ${error instanceof ConfigError ? error.message : `could not start: ${(error as Error).message}`}`);
+    return EXIT.noRun;
+  }
+  const flows = config.only ?? FLOWS;
+  const collector = new VerdictCollector();
+  try {
+    await runSuite(config, target, collector);
+  } catch (error) {
+    collector.problems.push(`the test runner stopped: ${(error as Error).message}`);
+  } finally {
+    await target.server?.close();
+  }
+  const summary = summarize(
+    {
+      version: version(),
+      baseUrl: target.baseUrl,
+      embedded: target.server !== null,
+      profile: PROFILE,
+      otpSource: describeOtpSource(target.otpSource, target.server !== null),
+      seed: config.seed,
+      strict: config.strict,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      reportDir: config.reportDir,
+      problems: collector.problems,
+    },
+    collector.verdicts(flows),
+  );
+  const paths = writeReports(summary, config.reportDir);
+  const shown = reportPaths(relative(process.cwd(), config.reportDir) || '.');
+  console.log(consoleSummary(summary, { ...paths, ...shown }, flows));
+  return summary.exitCode;
+}

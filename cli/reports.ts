@@ -1,0 +1,188 @@
+/**
+ * Report writers: summary.json (machines), junit.xml (CI), report.html (people; one file that
+ * opens anywhere, from disk) and the console summary. Everything here is already masked by the
+ * collector; server-supplied text is escaped for XML and HTML.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FLOWS, type Flow } from '../helpers/catalogue.js';
+import { mask } from '../helpers/mask.js';
+import type { Result, Status } from './verdicts.js';
+
+export interface RunInfo {
+  readonly version: string;
+  readonly baseUrl: string;
+  readonly embedded: boolean;
+  readonly profile: string;
+  readonly otpSource: string;
+  readonly seed: number;
+  readonly strict: boolean;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly reportDir: string;
+  readonly problems: readonly string[];
+}
+
+export interface Summary {
+  readonly tool: { readonly name: 'accounts-conformance'; readonly version: string };
+  readonly target: { readonly baseUrl: string; readonly embedded: boolean; readonly profile: string; readonly otpSource: string };
+  readonly seed: number;
+  readonly strict: boolean;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly warnings: number;
+  readonly skipped: number;
+  readonly exitCode: 0 | 1;
+  readonly problems: readonly string[];
+  readonly results: readonly Result[];
+}
+
+const count = (results: readonly Result[], status: Status) => results.filter((r) => r.status === status).length;
+
+export function summarize(info: RunInfo, results: readonly Result[]): Summary {
+  const failed = count(results, 'failed');
+  const warnings = count(results, 'warning');
+  return {
+    tool: { name: 'accounts-conformance', version: info.version },
+    target: { baseUrl: info.baseUrl, embedded: info.embedded, profile: info.profile, otpSource: info.otpSource },
+    seed: info.seed,
+    strict: info.strict,
+    startedAt: info.startedAt,
+    durationMs: info.durationMs,
+    passed: count(results, 'passed'),
+    failed,
+    warnings,
+    skipped: count(results, 'skipped'),
+    exitCode: failed > 0 || (info.strict && warnings > 0) ? 1 : 0,
+    problems: info.problems.map(mask),
+    results,
+  };
+}
+
+// XML 1.0 forbids most control characters; a hostile server may send them.
+const XML_INVALID = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+export function escapeXml(text: string): string {
+  return text.replace(XML_INVALID, '\uFFFD').replace(/[<>&"']/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`);
+}
+
+export const escapeHtml = escapeXml;
+
+function junitCase(r: Result): string {
+  const props = [['requirement', r.id], ['level', r.level], ['source', r.source], ['verdict', r.status]]
+    .map(([k, v]) => `        <property name="${k}" value="${escapeXml(v as string)}"/>`)
+    .join('\n');
+  const open = `    <testcase name="${escapeXml(`${r.id} ${r.title}`)}" classname="accounts-conformance.${r.flow}" time="${(r.durationMs / 1000).toFixed(3)}">\n      <properties>\n${props}\n      </properties>`;
+  const first = escapeXml(r.message.split('\n')[0] ?? '');
+  switch (r.status) {
+    case 'failed':
+      return `${open}\n      <failure message="${first}" type="${r.level}">${escapeXml(r.message)}</failure>\n    </testcase>`;
+    case 'skipped':
+      return `${open}\n      <skipped message="${first}"/>\n    </testcase>`;
+    case 'warning':
+      return `${open}\n      <system-out>${escapeXml(`warning (${r.level}, does not fail the run without --strict): ${r.message}`)}</system-out>\n    </testcase>`;
+    default:
+      return `${open}\n    </testcase>`;
+  }
+}
+
+export function junitXml(summary: Summary): string {
+  const suites = FLOWS.map((flow) => summary.results.filter((r) => r.flow === flow))
+    .filter((rs) => rs.length > 0)
+    .map((rs) => {
+      const flow = (rs[0] as Result).flow;
+      const time = rs.reduce((s, r) => s + r.durationMs, 0) / 1000;
+      return `  <testsuite name="${flow}" tests="${rs.length}" failures="${count(rs, 'failed')}" errors="0" skipped="${count(rs, 'skipped')}" time="${time.toFixed(3)}">\n${rs.map(junitCase).join('\n')}\n  </testsuite>`;
+    });
+  const r = summary.results;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="accounts-conformance" tests="${r.length}" failures="${summary.failed}" errors="0" skipped="${summary.skipped}" time="${(summary.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+const STATUS_STYLE: Record<Status, string> = { passed: '#1a7f37', failed: '#cf222e', warning: '#9a6700', skipped: '#6e7781' };
+
+export function htmlReport(summary: Summary): string {
+  const rows = summary.results
+    .map((r) => {
+      const detail = r.message ? `<details><summary>${escapeHtml(r.message.split('\n')[0] ?? '')}</summary><pre>${escapeHtml(r.message)}</pre></details>` : '';
+      return `<tr class="${r.status}"><td><span class="badge" style="background:${STATUS_STYLE[r.status]}">${r.status}</span></td><td><code>${escapeHtml(r.id)}</code></td><td>${r.level}</td><td>${escapeHtml(r.flow)}</td><td>${escapeHtml(r.title)}<div class="src">${escapeHtml(r.source)}</div>${detail}</td></tr>`;
+    })
+    .join('\n');
+  const totals = (['passed', 'failed', 'warning', 'skipped'] as const)
+    .map((s) => `<span class="badge" style="background:${STATUS_STYLE[s]}">${count(summary.results, s)} ${s}</span>`)
+    .join(' ');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>accounts-conformance report</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1f2328}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d0d7de;padding:.4rem .5rem;text-align:left;vertical-align:top}
+.badge{color:#fff;border-radius:1rem;padding:.1rem .55rem;font-size:12px;white-space:nowrap}
+.src{color:#6e7781;font-size:12px}pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:.6rem;border-radius:6px;font-size:12px}
+summary{cursor:pointer;color:#57606a}
+</style></head><body>
+<h1>accounts-conformance</h1>
+<p>Target <code>${escapeHtml(summary.target.baseUrl)}</code>${summary.target.embedded ? ' (embedded reference server)' : ''} · profile <code>${escapeHtml(summary.target.profile)}</code> · OTP source: ${escapeHtml(summary.target.otpSource)} · seed <code>${summary.seed}</code>${summary.strict ? ' · strict' : ''} · ${escapeHtml(summary.startedAt)} · ${(summary.durationMs / 1000).toFixed(1)} s</p>
+<p>${totals} · exit code ${summary.exitCode}</p>
+${summary.problems.length ? `<h2>Problems</h2><pre>${escapeHtml(summary.problems.join('\n'))}</pre>` : ''}
+<p class="src">MUST failures fail the run; SHOULD failures are warnings (failures under --strict); skipped checks say why.</p>
+<table><thead><tr><th>Verdict</th><th>Requirement</th><th>Level</th><th>Flow</th><th>Statement</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</body></html>
+`;
+}
+
+export interface ReportPaths {
+  readonly summary: string;
+  readonly junit: string;
+  readonly html: string;
+  readonly vitestHtml: string;
+}
+
+export function reportPaths(dir: string): ReportPaths {
+  return { summary: join(dir, 'summary.json'), junit: join(dir, 'junit.xml'), html: join(dir, 'report.html'), vitestHtml: join(dir, 'html', 'index.html') };
+}
+
+export function writeReports(summary: Summary, dir: string): ReportPaths {
+  const paths = reportPaths(dir);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(paths.junit, junitXml(summary));
+  writeFileSync(paths.html, htmlReport(summary));
+  return paths;
+}
+
+function indent(text: string, prefix: string, maxLines = 14): string {
+  const lines = text.split('\n');
+  const shown = lines.slice(0, maxLines).map((l) => `${prefix}${l}`);
+  if (lines.length > maxLines) shown.push(`${prefix}… (${lines.length - maxLines} more lines in the reports)`);
+  return shown.join('\n');
+}
+
+export function consoleSummary(summary: Summary, paths: ReportPaths, flows: readonly Flow[]): string {
+  const out: string[] = [];
+  for (const r of summary.results.filter((x) => x.status === 'failed' || x.status === 'warning')) {
+    out.push(`${r.status === 'failed' ? '✗ FAILED ' : '! WARNING'} ${r.id} (${r.level}) ${r.title}`, indent(r.message, '    '), '');
+  }
+  const header = `${'flow'.padEnd(10)} ${'passed'.padStart(6)} ${'failed'.padStart(6)} ${'warnings'.padStart(8)} ${'skipped'.padStart(7)}`;
+  out.push(header, '-'.repeat(header.length));
+  for (const flow of flows) {
+    const rs = summary.results.filter((r) => r.flow === flow);
+    out.push(`${flow.padEnd(10)} ${String(count(rs, 'passed')).padStart(6)} ${String(count(rs, 'failed')).padStart(6)} ${String(count(rs, 'warning')).padStart(8)} ${String(count(rs, 'skipped')).padStart(7)}`);
+  }
+  out.push('-'.repeat(header.length));
+  out.push(`${'total'.padEnd(10)} ${String(summary.passed).padStart(6)} ${String(summary.failed).padStart(6)} ${String(summary.warnings).padStart(8)} ${String(summary.skipped).padStart(7)}`, '');
+  const skippedReasons = [...new Set(summary.results.filter((r) => r.status === 'skipped').map((r) => r.message))];
+  for (const reason of skippedReasons.slice(0, 5)) out.push(`skipped: ${reason}`);
+  for (const p of summary.problems) out.push(`problem: ${p}`);
+  out.push(
+    `target ${summary.target.baseUrl}${summary.target.embedded ? ' (embedded reference server)' : ''}, profile ${summary.target.profile}, OTP source: ${summary.target.otpSource}`,
+    `seed ${summary.seed} (replay with --seed ${summary.seed}), ${(summary.durationMs / 1000).toFixed(1)} s`,
+    `reports: ${paths.summary}, ${paths.junit}, ${paths.html}, ${paths.vitestHtml}`,
+    `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.warnings} warnings — exit ${summary.exitCode}`,
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,81 @@
+/**
+ * Verdicts: the one vocabulary of the product. A vitest reporter collects each requirement's
+ * outcome from the test run; requirements of the selected flows that produced no result (a spec
+ * that failed to load, a run cut short) are failed as "did not run", never silently dropped.
+ */
+import { basename } from 'node:path';
+import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
+import { REQUIREMENTS, findRequirement, type Flow, type Level, type Requirement } from '../helpers/catalogue.js';
+import { mask } from '../helpers/mask.js';
+
+export type Status = 'passed' | 'failed' | 'warning' | 'skipped';
+
+export interface Result {
+  readonly id: string;
+  readonly flow: Flow;
+  readonly level: Level;
+  readonly status: Status;
+  readonly title: string;
+  readonly source: string;
+  readonly message: string;
+  readonly durationMs: number;
+}
+
+interface Meta {
+  requirement?: { warning?: string };
+}
+
+function verdictOf(test: TestCase): Pick<Result, 'status' | 'message'> {
+  const result = test.result();
+  const meta = test.meta() as Meta;
+  switch (result.state) {
+    case 'passed':
+      return meta.requirement?.warning ? { status: 'warning', message: meta.requirement.warning } : { status: 'passed', message: '' };
+    case 'skipped':
+      return { status: 'skipped', message: result.note ?? 'skipped' };
+    case 'failed':
+      return { status: 'failed', message: result.errors.map((e) => e.message).join('\n') || 'failed' };
+    default:
+      return { status: 'failed', message: 'the check did not finish' };
+  }
+}
+
+export class VerdictCollector implements Reporter {
+  private readonly results = new Map<string, Result>();
+  readonly problems: string[] = [];
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>): void {
+    for (const module of modules) {
+      for (const error of module.errors()) this.problems.push(`${basename(module.moduleId)}: ${error.message}`);
+      for (const test of module.children.allTests()) this.add(test);
+    }
+    for (const error of unhandled) this.problems.push(`unhandled error: ${error.message}`);
+  }
+
+  private add(test: TestCase): void {
+    const id = test.name.split(' ')[0] ?? '';
+    const req = findRequirement(id);
+    if (!req) {
+      this.problems.push(`a test outside the catalogue ran: ${test.name}`);
+      return;
+    }
+    const verdict = verdictOf(test);
+    this.results.set(id, { ...base(req), ...verdict, message: mask(verdict.message), durationMs: Math.round(test.diagnostic()?.duration ?? 0) });
+  }
+
+  /** Every requirement of the selected flows, in catalogue order. */
+  verdicts(flows: readonly Flow[]): Result[] {
+    return REQUIREMENTS.filter((r) => flows.includes(r.flow)).map(
+      (r) => this.results.get(r.id) ?? { ...base(r), status: 'failed', message: notRunMessage(this.problems), durationMs: 0 },
+    );
+  }
+}
+
+function base(req: Requirement): Pick<Result, 'id' | 'flow' | 'level' | 'title' | 'source'> {
+  return { id: req.id, flow: req.flow, level: req.level, title: req.title, source: req.source };
+}
+
+function notRunMessage(problems: readonly string[]): string {
+  const why = problems[0] ? `: ${mask(problems[0])}` : '';
+  return `the check did not run${why}`;
+}

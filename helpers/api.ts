@@ -1,0 +1,109 @@
+/**
+ * Operations of an accounts API, as specs call them: `api.login({ username, password })`.
+ * The profile turns neutral names into methods, paths and wire fields; every call returns the
+ * recorded Exchange, whatever the server answered.
+ */
+import { randomBytes } from 'node:crypto';
+import { jsonBody, multipartBody, nest, rawBody, type Upload } from './bodies.js';
+import type { Exchange, HttpClient, OutgoingBody } from './http.js';
+import { registerSecret } from './mask.js';
+import { pointer, type OperationId, type PrivilegedField, type TargetProfile } from './profile.js';
+
+/** How a request authenticates: a token, a raw Authorization header, or nothing. */
+export type Credential = { readonly token: string } | { readonly header: string } | null;
+
+export interface CallOptions {
+  /** Neutral field name → value; mapped to wire names by the profile. */
+  readonly fields?: Readonly<Record<string, unknown>>;
+  /** Privileged fields a client must not be able to set (mass-assignment probes). */
+  readonly privileged?: Readonly<Partial<Record<PrivilegedField, unknown>>>;
+  /** Neutral names of files to upload. */
+  readonly files?: Readonly<Record<string, Upload>>;
+  readonly as?: 'json' | 'multipart';
+  readonly credential?: Credential;
+  readonly retryOnRateLimit?: boolean;
+}
+
+export class Api {
+  constructor(
+    readonly client: HttpClient,
+    readonly profile: TargetProfile,
+    readonly baseUrl: string,
+  ) {}
+
+  get origin(): string {
+    return new URL(this.baseUrl).origin;
+  }
+
+  url(op: OperationId): string {
+    return new URL(this.profile.operations[op].path, this.baseUrl).toString();
+  }
+
+  /** The wire name of a neutral request field of an operation. */
+  wireName(op: OperationId, field: string): string {
+    const wire = this.profile.request[op]?.[field];
+    if (!wire) throw new Error(`profile ${this.profile.name} has no request field '${field}' for ${op}`);
+    return wire;
+  }
+
+  private authHeader(credential: Credential | undefined): Record<string, string> {
+    if (!credential) return {};
+    return { authorization: 'token' in credential ? `Bearer ${credential.token}` : credential.header };
+  }
+
+  private body(op: OperationId, opts: CallOptions): OutgoingBody | undefined {
+    const kind = this.profile.operations[op].body;
+    if (kind === 'none') return undefined;
+    const flat: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(opts.fields ?? {})) if (value !== undefined) flat[this.wireName(op, field)] = value;
+    for (const [field, value] of Object.entries(opts.privileged ?? {})) flat[this.profile.privileged[field as PrivilegedField]] = value;
+    const files: Record<string, Upload> = {};
+    for (const [field, file] of Object.entries(opts.files ?? {})) files[this.wireName(op, field)] = file;
+    const as = opts.as ?? kind;
+    if (as === 'multipart') return multipartBody(flat, files);
+    return jsonBody(nest(flat));
+  }
+
+  call(op: OperationId, opts: CallOptions = {}): Promise<Exchange> {
+    const operation = this.profile.operations[op];
+    return this.client.send(operation.method, this.url(op), {
+      headers: this.authHeader(opts.credential),
+      body: this.body(op, opts),
+      retryOnRateLimit: opts.retryOnRateLimit,
+    });
+  }
+
+  /** Sends a hand-made body (malformed JSON, another content type) to an operation. */
+  callRaw(op: OperationId, body: OutgoingBody, credential: Credential = null): Promise<Exchange> {
+    return this.client.send(this.profile.operations[op].method, this.url(op), { headers: this.authHeader(credential), body });
+  }
+
+  /** Calls an operation's path with another method. */
+  callWithMethod(op: OperationId, method: string): Promise<Exchange> {
+    return this.client.send(method, this.url(op));
+  }
+
+  /** A path under the base URL that no accounts API serves. */
+  unknownEndpoint(): Promise<Exchange> {
+    return this.client.send('GET', new URL(`conformance-unknown-${randomBytes(4).toString('hex')}/`, this.baseUrl).toString());
+  }
+
+  /** GET an absolute URL the server handed out (e.g. a profile image). */
+  fetchUrl(url: string): Promise<Exchange> {
+    return this.client.send('GET', url);
+  }
+
+  static raw(text: string, contentType: string): OutgoingBody {
+    return rawBody(text, contentType);
+  }
+
+  /** Reads a value of the answer at one of the profile's response pointers; registers tokens as secrets. */
+  read(ex: Exchange, at: keyof TargetProfile['response']): unknown {
+    const value = pointer(ex.json, this.profile.response[at]);
+    if (at === 'authTokens' && value && typeof value === 'object') {
+      for (const t of Object.values(value as Record<string, unknown>)) if (typeof t === 'string') registerSecret(t);
+    }
+    if ((at === 'refreshAccess' || at === 'refreshRefresh' || at === 'tokenAccess' || at === 'tokenRefresh') && typeof value === 'string') registerSecret(value);
+    return value;
+  }
+}

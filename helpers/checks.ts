@@ -1,0 +1,113 @@
+/**
+ * Small named checks. Each throws a CheckFailure whose message states the rule broken and
+ * renders the evidence (masked, with a curl line). Checks never decide severity: the
+ * requirement that calls them does.
+ */
+import { renderExchange, type Exchange } from './http.js';
+import { mask } from './mask.js';
+import { pointer, type TargetProfile } from './profile.js';
+import { schemaViolations, type SchemaName } from './schemas.js';
+
+export class CheckFailure extends Error {
+  override readonly name = 'CheckFailure';
+}
+
+/** A prerequisite failed: the requirement under test was not reached. */
+export class SetupFailure extends Error {
+  override readonly name = 'SetupFailure';
+  constructor(
+    readonly requirementId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The requirement does not apply to this target (a capability it does not have). */
+export class NotApplicable extends Error {
+  override readonly name = 'NotApplicable';
+}
+
+export function fail(reason: string, ...evidence: Exchange[]): never {
+  throw new CheckFailure(mask([reason, ...evidence.map(renderExchange)].join('\n')));
+}
+
+function statusProblem(ex: Exchange, expected: readonly number[]): string | null {
+  const want = expected.join(' or ');
+  if (ex.status === null) return `expected ${want}, but no response arrived: ${ex.failure ?? 'unknown failure'}`;
+  if (ex.failure) return `expected ${want}, got ${ex.status} with a broken body: ${ex.failure}`;
+  if (expected.includes(ex.status)) return null;
+  if (ex.status >= 500) return `expected ${want}, got server error ${ex.status} (no request of the suite may produce a 5xx)`;
+  return `expected status ${want}, got ${ex.status}`;
+}
+
+export function expectStatus(ex: Exchange, ...expected: number[]): void {
+  const problem = statusProblem(ex, expected);
+  if (problem) fail(problem, ex);
+}
+
+function isJsonType(contentType: string): boolean {
+  const essence = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return essence === 'application/json' || (essence.startsWith('application/') && essence.endsWith('+json'));
+}
+
+export function expectJson(ex: Exchange): void {
+  if (!isJsonType(ex.contentType)) fail(`expected an application/json answer, got ${ex.contentType || 'no content-type'}`, ex);
+  if (ex.json === undefined) fail(`expected a JSON body: ${ex.jsonError ?? 'not JSON'}`, ex);
+}
+
+export function expectSchema(ex: Exchange, value: unknown, schema: SchemaName, root: string): void {
+  const violations = schemaViolations(schema, value, root);
+  if (violations.length) fail(`${root || 'the answer'} does not match ${schema}.json:\n  - ${violations.join('\n  - ')}`, ex);
+}
+
+export function expectEqual(ex: Exchange, actual: unknown, expected: unknown, what: string): void {
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    fail(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`, ex);
+  }
+}
+
+export function expectThat(ex: Exchange, condition: boolean, reason: string): void {
+  if (!condition) fail(reason, ex);
+}
+
+/** Checks bound to a profile: they know its envelope and where it keeps errors. */
+export class Checks {
+  constructor(private readonly profile: TargetProfile) {}
+
+  expectSuccessEnvelope(ex: Exchange): void {
+    expectJson(ex);
+    expectSchema(ex, ex.json, 'envelope', '');
+  }
+
+  expectErrorEnvelope(ex: Exchange): void {
+    expectJson(ex);
+    expectSchema(ex, ex.json, 'error-envelope', '');
+  }
+
+  /** The expected success status and the success envelope. */
+  expectOk(ex: Exchange, status = 200): void {
+    expectStatus(ex, status);
+    this.expectSuccessEnvelope(ex);
+  }
+
+  /** The expected refusal status and the error envelope. */
+  expectRefused(ex: Exchange, status: number): void {
+    expectStatus(ex, status);
+    this.expectErrorEnvelope(ex);
+  }
+
+  /**
+   * The errors object names the field. DRF may key a nested field as `profile.full_name`,
+   * nest it (`profile: { full_name }`) or flatten it (`full_name`); all three name it.
+   */
+  expectFieldError(ex: Exchange, wireName: string): void {
+    const errors = pointer(ex.json, this.profile.response.errors);
+    const keys = wireName.split('.');
+    const candidates = [pointer(errors, `/${wireName}`), pointer(errors, `/${keys.join('/')}`), pointer(errors, `/${keys[keys.length - 1]}`)];
+    if (!candidates.some((c) => c !== undefined)) {
+      const present = errors && typeof errors === 'object' ? Object.keys(errors).join(', ') || 'none' : 'no errors object';
+      fail(`expected errors to name the field '${wireName}' (errors present: ${present})`, ex);
+    }
+  }
+}

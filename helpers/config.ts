@@ -1,0 +1,195 @@
+/**
+ * Configuration is read here and nowhere else: CLI flags > environment > `.env` > defaults.
+ * The result is validated and frozen; anything wrong is a ConfigError, which the CLI turns into
+ * one line and exit code 2.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { FLOWS, type Flow } from './catalogue.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export type OtpSource =
+  | { readonly kind: 'fixed'; readonly code: string }
+  | { readonly kind: 'http'; readonly template: string }
+  | { readonly kind: 'command'; readonly command: string };
+
+export interface Config {
+  /** The target's base URL, ending in '/'; null means: start the embedded reference server. */
+  readonly baseUrl: string | null;
+  readonly otpSource: OtpSource | null;
+  readonly reportDir: string;
+  readonly strict: boolean;
+  readonly seed: number;
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+  /** Flows to run; null means all. */
+  readonly only: readonly Flow[] | null;
+  readonly list: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+interface OptionSpec {
+  readonly flag: string;
+  readonly env?: string;
+  readonly boolean?: boolean;
+  readonly help: string;
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { flag: 'base-url', env: 'ACCOUNTS_BASE_URL', help: 'base URL of the API under test, e.g. http://127.0.0.1:8000/api/v1/ (default: start the embedded reference server)' },
+  { flag: 'otp-source', env: 'ACCOUNTS_OTP_SOURCE', help: 'how to read OTPs: fixed:<code> | http:<url template> | command:<shell command>' },
+  { flag: 'report-dir', env: 'ACCOUNTS_REPORT_DIR', help: 'where reports are written (default: reports/)' },
+  { flag: 'strict', env: 'ACCOUNTS_STRICT', boolean: true, help: 'SHOULD-level failures fail the run' },
+  { flag: 'seed', env: 'ACCOUNTS_SEED', help: 'faker seed, to replay a run (default: random, printed)' },
+  { flag: 'timeout', env: 'ACCOUNTS_TIMEOUT', help: 'per-request timeout in ms (default: 10000)' },
+  { flag: 'max-body', env: 'ACCOUNTS_MAX_BODY', help: 'largest response body read, in bytes (default: 5242880)' },
+  { flag: 'only', env: 'ACCOUNTS_ONLY', help: `comma list of flows to run: ${FLOWS.join(', ')}` },
+  { flag: 'list', boolean: true, help: 'print the requirement catalogue and exit' },
+  { flag: 'help', boolean: true, help: 'print this help and exit' },
+  { flag: 'version', boolean: true, help: 'print the version and exit' },
+];
+
+type Raw = Partial<Record<string, string>>;
+
+function parseArgv(argv: readonly string[]): Raw {
+  const raw: Raw = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '-h') {
+      raw.help = 'true';
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}' (options start with --; see --help)`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const spec = OPTIONS.find((o) => o.flag === name);
+    if (!spec) throw new ConfigError(`unknown option --${name} (see --help)`);
+    if (eq !== -1) raw[name] = arg.slice(eq + 1);
+    else if (spec.boolean) raw[name] = 'true';
+    else {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new ConfigError(`--${name} needs a value`);
+      raw[name] = value;
+    }
+  }
+  return raw;
+}
+
+function fromEnvironment(env: Readonly<Record<string, string | undefined>>): Raw {
+  const raw: Raw = {};
+  for (const o of OPTIONS) if (o.env && env[o.env] !== undefined && env[o.env] !== '') raw[o.flag] = env[o.env];
+  return raw;
+}
+
+function parseBoolean(name: string, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off|)$/i.test(value)) return false;
+  throw new ConfigError(`--${name} must be true or false, not '${value}'`);
+}
+
+function parseInteger(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value.trim())) throw new ConfigError(`--${name} must be a whole number, not '${value}'`);
+  const n = Number(value);
+  if (n < min || n > max) throw new ConfigError(`--${name} must be between ${min} and ${max}, not ${n}`);
+  return n;
+}
+
+export function parseBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`--base-url '${value}' is not an absolute URL (e.g. http://127.0.0.1:8000/api/v1/)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`--base-url '${value}' must be an http:// or https:// URL (e.g. http://127.0.0.1:8000/api/v1/)`);
+  if (url.search || url.hash) throw new ConfigError('--base-url must not carry a query or a fragment');
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.toString();
+}
+
+export function parseOtpSource(value: string): OtpSource {
+  const colon = value.indexOf(':');
+  const kind = colon === -1 ? value : value.slice(0, colon);
+  const rest = colon === -1 ? '' : value.slice(colon + 1);
+  switch (kind) {
+    case 'fixed':
+      if (!/^\S+$/.test(rest)) throw new ConfigError("--otp-source fixed:<code> needs a code, e.g. 'fixed:123456'");
+      return { kind, code: rest };
+    case 'http': {
+      // A relative template ('http:/__conformance__/otp?...') resolves against the target's origin.
+      if (!rest.startsWith('/')) {
+        try {
+          const url = new URL(rest.replace(/\{(identifier|channel|purpose)\}/g, 'x'));
+          if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+        } catch {
+          throw new ConfigError(`--otp-source http:<url template> needs an http(s) URL or a path, not '${rest}'`);
+        }
+      }
+      return { kind, template: rest };
+    }
+    case 'command':
+      if (!rest.trim()) throw new ConfigError('--otp-source command:<shell command> needs a command');
+      return { kind, command: rest };
+    default:
+      throw new ConfigError(`--otp-source must start with fixed:, http: or command:, not '${value}'`);
+  }
+}
+
+function parseOnly(value: string | undefined): Flow[] | null {
+  if (value === undefined) return null;
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new ConfigError('--only needs at least one flow');
+  for (const n of names) if (!(FLOWS as readonly string[]).includes(n)) throw new ConfigError(`--only: unknown flow '${n}' (flows: ${FLOWS.join(', ')})`);
+  return names as Flow[];
+}
+
+export interface ConfigSources {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Directory holding the `.env` file and against which relative paths resolve. */
+  readonly cwd: string;
+}
+
+export function loadConfig(sources: ConfigSources): Config {
+  const envFile = resolve(sources.cwd, '.env');
+  const dotenv = existsSync(envFile) ? fromEnvironment(parseDotenv(readFileSync(envFile))) : {};
+  const raw: Raw = { ...dotenv, ...fromEnvironment(sources.env), ...parseArgv(sources.argv) };
+  const config: Config = {
+    baseUrl: raw['base-url'] === undefined ? null : parseBaseUrl(raw['base-url']),
+    otpSource: raw['otp-source'] === undefined ? null : parseOtpSource(raw['otp-source']),
+    reportDir: resolve(sources.cwd, raw['report-dir'] ?? 'reports'),
+    strict: parseBoolean('strict', raw.strict),
+    seed: parseInteger('seed', raw.seed, Math.floor(Math.random() * 1_000_000), 0, 2 ** 31 - 1),
+    timeoutMs: parseInteger('timeout', raw.timeout, 10_000, 100, 600_000),
+    maxBodyBytes: parseInteger('max-body', raw['max-body'], 5 * 1024 * 1024, 1024, 1024 ** 3),
+    only: parseOnly(raw.only),
+    list: parseBoolean('list', raw.list),
+    help: parseBoolean('help', raw.help),
+    version: parseBoolean('version', raw.version),
+  };
+  return Object.freeze(config);
+}
+
+/** The environment handed to an OTP `command:` source: the suite's own plus the OTP variables. */
+export function childEnvironment(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return { ...env, ...extra };
+}
+
+export function helpText(): string {
+  const lines = ['Usage: accounts-conformance [options]', '', 'Checks an accounts API against the TaskLink accounts contract.', '', 'Options:'];
+  for (const o of OPTIONS) {
+    const flag = `--${o.flag}${o.boolean ? '' : ' <value>'}`;
+    lines.push(`  ${flag.padEnd(24)} ${o.help}${o.env ? ` [${o.env}]` : ''}`);
+  }
+  lines.push('', 'Exit codes: 0 no MUST requirement failed; 1 a MUST failed (or a SHOULD under --strict); 2 the run could not be made.');
+  return lines.join('\n');
+}

@@ -1,0 +1,111 @@
+/**
+ * Every test makes its own users: seeded faker for the values (replayable with --seed), a
+ * reserved domain, and identifiers made unique per run so concurrent tests and repeated runs
+ * never collide.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Faker } from '@faker-js/faker';
+import type { Api } from './api.js';
+import { SetupFailure, type Checks } from './checks.js';
+import type { Exchange } from './http.js';
+import { registerSecret } from './mask.js';
+import type { TargetProfile, UserField } from './profile.js';
+import { pointer } from './profile.js';
+
+/** Registration input in neutral names. */
+export interface NewUser {
+  readonly phone: string;
+  readonly email: string;
+  readonly password: string;
+  readonly passwordConfirm: string;
+  readonly role: string;
+  readonly fullName: string;
+}
+
+export interface Account extends NewUser {
+  readonly id: string;
+  readonly access: string;
+  readonly refresh: string;
+}
+
+export interface Tokens {
+  readonly access: string;
+  readonly refresh: string;
+}
+
+/** RFC 2606 reserves example.com: no mail to it is ever delivered. */
+const RESERVED_DOMAIN = 'example.com';
+
+export function uniquePhone(profile: TargetProfile): string {
+  const { phoneDigits, phonePrefix } = profile.rules;
+  let digits = phonePrefix;
+  while (digits.length < phoneDigits) digits += String(randomInt(10));
+  return digits;
+}
+
+export function uniqueEmail(faker: Faker): string {
+  const local = faker.internet.username().toLowerCase().replace(/[^a-z0-9]/g, '') || 'user';
+  return `${local.slice(0, 20)}.${randomBytes(5).toString('hex')}@${RESERVED_DOMAIN}`;
+}
+
+export function newPassword(faker: Faker): string {
+  // Long, mixed and not similar to the user's data, so no password policy refuses it.
+  return registerSecret(`${faker.internet.password({ length: 14, memorable: false, pattern: /[A-Za-z0-9]/ })}#9a`);
+}
+
+export function newUserInput(faker: Faker, profile: TargetProfile, role?: string): NewUser {
+  const password = newPassword(faker);
+  return {
+    phone: uniquePhone(profile),
+    email: uniqueEmail(faker),
+    password,
+    passwordConfirm: password,
+    role: role ?? faker.helpers.arrayElement(profile.values.roles),
+    fullName: faker.person.fullName(),
+  };
+}
+
+export function registerFields(user: Partial<NewUser>): Record<string, unknown> {
+  return { ...user };
+}
+
+/** Tokens of an auth answer (register/login), registered as secrets; undefined when absent. */
+export function tokensOf(api: Api, ex: Exchange): Tokens | undefined {
+  const tokens = api.read(ex, 'authTokens');
+  const access = pointer(tokens, api.profile.response.tokenAccess);
+  const refresh = pointer(tokens, api.profile.response.tokenRefresh);
+  if (typeof access !== 'string' || typeof refresh !== 'string') return undefined;
+  return { access: registerSecret(access), refresh: registerSecret(refresh) };
+}
+
+export function userField(api: Api, user: unknown, field: UserField): unknown {
+  return pointer(user, api.profile.user[field]);
+}
+
+/** Registers a fresh user; any failure is a setup failure of ACC-REG-001. */
+export async function registerUser(api: Api, checks: Checks, faker: Faker, overrides: Partial<NewUser> = {}): Promise<Account> {
+  const input = { ...newUserInput(faker, api.profile), ...overrides };
+  const ex = await api.call('register', { fields: registerFields(input) });
+  try {
+    checks.expectOk(ex, 201);
+  } catch (e) {
+    throw new SetupFailure('ACC-REG-001', `registering a user failed: ${(e as Error).message}`);
+  }
+  const tokens = tokensOf(api, ex);
+  const id = userField(api, api.read(ex, 'authUser'), 'id');
+  if (!tokens || typeof id !== 'string') throw new SetupFailure('ACC-REG-001', 'registration answered without a user id or tokens');
+  return { ...input, id, ...tokens };
+}
+
+/** Logs in; any failure is a setup failure of ACC-LOG-001. */
+export async function loginAs(api: Api, checks: Checks, username: string, password: string): Promise<Tokens> {
+  const ex = await api.call('login', { fields: { username, password } });
+  try {
+    checks.expectOk(ex, 200);
+  } catch (e) {
+    throw new SetupFailure('ACC-LOG-001', `logging in failed: ${(e as Error).message}`);
+  }
+  const tokens = tokensOf(api, ex);
+  if (!tokens) throw new SetupFailure('ACC-LOG-001', 'login answered without tokens');
+  return tokens;
+}

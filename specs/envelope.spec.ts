@@ -1,0 +1,47 @@
+import { Api } from '../helpers/api.js';
+import { check } from '../helpers/check.js';
+import { expectStatus } from '../helpers/checks.js';
+
+check('ACC-ENV-001', async ({ api, checks, registerUser }) => {
+  const account = await registerUser();
+  for (const ex of [
+    await api.call('login', { fields: { username: account.email, password: account.password } }),
+    await api.call('me', { credential: { token: account.access } }),
+    await api.call('wallet', { credential: { token: account.access } }),
+  ]) {
+    expectStatus(ex, 200);
+    checks.expectSuccessEnvelope(ex);
+  }
+});
+
+check('ACC-ENV-002', async ({ api, checks, faker }) => {
+  const ex = await api.call('register', { fields: { email: faker.lorem.word(), password: 'short' } });
+  checks.expectRefused(ex, 400);
+});
+
+check('ACC-ENV-003', async ({ api, checks }) => {
+  checks.expectRefused(await api.call('me', { credential: null }), 401);
+});
+
+check('ACC-ENV-004', async ({ api, checks }) => {
+  checks.expectRefused(await api.unknownEndpoint(), 404);
+});
+
+check('ACC-ENV-005', async ({ api, checks }) => {
+  // GET on an operation that only takes POST; a public one, so authentication does not answer first.
+  checks.expectRefused(await api.callWithMethod('login', 'GET'), 405);
+});
+
+check('ACC-ENV-006', async ({ api, checks }) => {
+  checks.expectRefused(await api.callRaw('login', Api.raw('username=someone', 'text/plain')), 415);
+});
+
+check('ACC-ENV-007', async ({ api, checks }) => {
+  checks.expectRefused(await api.callRaw('login', Api.raw('{"username": "someone",', 'application/json')), 400);
+});
+
+check('ACC-ENV-008', async ({ api, checks }) => {
+  for (const body of ['[1, 2]', '"text"', '42']) {
+    checks.expectRefused(await api.callRaw('login', Api.raw(body, 'application/json')), 400);
+  }
+});

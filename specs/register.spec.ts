@@ -1,0 +1,104 @@
+import type { RequirementId } from '../helpers/catalogue.js';
+import { check } from '../helpers/check.js';
+import { expectEqual, expectSchema, expectThat } from '../helpers/checks.js';
+import { newUserInput, registerFields, tokensOf, userField, type NewUser } from '../helpers/users.js';
+
+check('ACC-REG-001', async ({ api, checks, faker }) => {
+  const ex = await api.call('register', { fields: registerFields(newUserInput(faker, api.profile)) });
+  checks.expectOk(ex, 201);
+  expectSchema(ex, api.read(ex, 'authData'), api.profile.schemas.authData, 'data');
+  expectThat(ex, tokensOf(api, ex) !== undefined, 'the answer carries no access and refresh tokens');
+});
+
+check('ACC-REG-002', async ({ api, checks, faker }) => {
+  const input = newUserInput(faker, api.profile, 'TASKER');
+  const ex = await api.call('register', { fields: registerFields(input) });
+  checks.expectOk(ex, 201);
+  const user = api.read(ex, 'authUser');
+  expectEqual(ex, userField(api, user, 'phone'), input.phone, 'the phone number');
+  expectEqual(ex, String(userField(api, user, 'email')).toLowerCase(), input.email.toLowerCase(), 'the email');
+  expectEqual(ex, userField(api, user, 'role'), input.role, 'the role');
+});
+
+check('ACC-REG-003', async ({ api, checks, faker }) => {
+  const ex = await api.call('register', { fields: registerFields(newUserInput(faker, api.profile)) });
+  checks.expectOk(ex, 201);
+  const user = api.read(ex, 'authUser');
+  expectEqual(ex, userField(api, user, 'phoneVerified'), false, 'is the phone verified');
+  expectEqual(ex, userField(api, user, 'emailVerified'), false, 'is the email verified');
+});
+
+check('ACC-REG-004', async ({ api, checks, faker }) => {
+  const input = newUserInput(faker, api.profile);
+  const ex = await api.call('register', { fields: registerFields(input) });
+  checks.expectOk(ex, 201);
+  expectEqual(ex, userField(api, api.read(ex, 'authUser'), 'fullName'), input.fullName, 'the profile full name');
+});
+
+check('ACC-REG-005', async ({ api, checks, faker }) => {
+  for (const role of api.profile.values.roles) {
+    const ex = await api.call('register', { fields: registerFields(newUserInput(faker, api.profile, role)) });
+    checks.expectOk(ex, 201);
+    expectEqual(ex, userField(api, api.read(ex, 'authUser'), 'role'), role, `the role of a user registered as ${role}`);
+  }
+});
+
+interface InvalidRegistration {
+  readonly id: RequirementId;
+  /** Neutral name of the field the server must name in errors; null when any field may carry the error. */
+  readonly field: keyof NewUser | null;
+  /** Each variant of the invalid input, applied to a valid registration. */
+  readonly variants: readonly ((valid: NewUser) => Partial<Record<keyof NewUser, string | undefined>>)[];
+}
+
+const invalidRegistrations: readonly InvalidRegistration[] = [
+  { id: 'ACC-REG-006', field: 'phone', variants: [(v) => ({ phone: v.phone.slice(0, -1) }), (v) => ({ phone: `${v.phone}7` })] },
+  { id: 'ACC-REG-007', field: 'phone', variants: [(v) => ({ phone: `93${v.phone.slice(2)}` })] },
+  { id: 'ACC-REG-008', field: 'phone', variants: [(v) => ({ phone: `${v.phone.slice(0, -1)}a` })] },
+  { id: 'ACC-REG-009', field: 'email', variants: [() => ({ email: 'not-an-email' }), (v) => ({ email: v.email.replace('@', '@@') })] },
+  { id: 'ACC-REG-010', field: 'email', variants: [() => ({ email: undefined })] },
+  { id: 'ACC-REG-011', field: 'password', variants: [() => ({ password: 'Ab1#xyz', passwordConfirm: 'Ab1#xyz' })] },
+  { id: 'ACC-REG-012', field: null, variants: [(v) => ({ passwordConfirm: `${v.password}x` })] },
+  { id: 'ACC-REG-013', field: 'role', variants: [() => ({ role: 'ADMIN' })] },
+];
+
+for (const row of invalidRegistrations) {
+  check(row.id, async ({ api, checks, faker }) => {
+    for (const variant of row.variants) {
+      const valid = newUserInput(faker, api.profile);
+      const ex = await api.call('register', { fields: registerFields({ ...valid, ...variant(valid) }) });
+      checks.expectRefused(ex, 400);
+      if (row.field) checks.expectFieldError(ex, api.wireName('register', row.field));
+    }
+  });
+}
+
+check('ACC-REG-014', async ({ api, checks, faker, registerUser }) => {
+  const first = await registerUser();
+  const ex = await api.call('register', { fields: registerFields({ ...newUserInput(faker, api.profile), email: first.email }) });
+  checks.expectRefused(ex, 400);
+  checks.expectFieldError(ex, api.wireName('register', 'email'));
+});
+
+check('ACC-REG-015', async ({ api, checks, faker, registerUser }) => {
+  const first = await registerUser();
+  const ex = await api.call('register', { fields: registerFields({ ...newUserInput(faker, api.profile), phone: first.phone }) });
+  checks.expectRefused(ex, 400);
+  checks.expectFieldError(ex, api.wireName('register', 'phone'));
+});
+
+check('ACC-REG-016', async ({ api, checks, faker }) => {
+  const ex = await api.call('register', {
+    fields: registerFields(newUserInput(faker, api.profile)),
+    privileged: { emailVerified: true, phoneVerified: true, rating: 5, tasksPosted: 99, tasksCompleted: 99 },
+  });
+  // Refusing the unknown fields outright is as good as ignoring them.
+  if (ex.status === 400) return checks.expectErrorEnvelope(ex);
+  checks.expectOk(ex, 201);
+  const user = api.read(ex, 'authUser');
+  expectEqual(ex, userField(api, user, 'emailVerified'), false, 'the email verification flag after sending true');
+  expectEqual(ex, userField(api, user, 'phoneVerified'), false, 'the phone verification flag after sending true');
+  expectEqual(ex, userField(api, user, 'rating'), 0, 'the rating after sending 5');
+  expectEqual(ex, userField(api, user, 'tasksPosted'), 0, 'the tasks-posted counter after sending 99');
+  expectEqual(ex, userField(api, user, 'tasksCompleted'), 0, 'the tasks-completed counter after sending 99');
+});

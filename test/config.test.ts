@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '../helpers/config.js';
+
+function dirWithEnv(content?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'acc-config-'));
+  if (content !== undefined) writeFileSync(join(dir, '.env'), content);
+  return dir;
+}
+
+const load = (argv: string[], env: Record<string, string> = {}, cwd = dirWithEnv()) => loadConfig({ argv, env, cwd });
+
+describe('configuration', () => {
+  test('defaults: embedded target, no OTP source, reports/ under the working directory', () => {
+    const cwd = dirWithEnv();
+    const c = load([], {}, cwd);
+    expect(c.baseUrl).toBeNull();
+    expect(c.otpSource).toBeNull();
+    expect(c.reportDir).toBe(join(cwd, 'reports'));
+    expect(c.timeoutMs).toBe(10_000);
+    expect(c.strict).toBe(false);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  test('flags win over the environment, which wins over .env', () => {
+    const cwd = dirWithEnv('ACCOUNTS_BASE_URL=http://from-dotenv:1/api/\nACCOUNTS_TIMEOUT=111\nACCOUNTS_SEED=5\n');
+    const c = load(['--timeout', '333'], { ACCOUNTS_TIMEOUT: '222', ACCOUNTS_SEED: '6' }, cwd);
+    expect(c.baseUrl).toBe('http://from-dotenv:1/api/');
+    expect(c.timeoutMs).toBe(333);
+    expect(c.seed).toBe(6);
+  });
+
+  test('a base URL gets its trailing slash', () => {
+    expect(load(['--base-url=http://127.0.0.1:8000/api/v1']).baseUrl).toBe('http://127.0.0.1:8000/api/v1/');
+  });
+
+  test('OTP sources parse into their three kinds', () => {
+    expect(load(['--otp-source', 'fixed:123456']).otpSource).toEqual({ kind: 'fixed', code: '123456' });
+    expect(load(['--otp-source', 'http:http://127.0.0.1:9/otp?to={identifier}']).otpSource).toEqual({ kind: 'http', template: 'http://127.0.0.1:9/otp?to={identifier}' });
+    expect(load(['--otp-source', 'http:/__conformance__/otp']).otpSource).toEqual({ kind: 'http', template: '/__conformance__/otp' });
+    expect(load(['--otp-source', 'command:cat /tmp/otp']).otpSource).toEqual({ kind: 'command', command: 'cat /tmp/otp' });
+  });
+
+  test('--only takes known flows', () => {
+    expect(load(['--only', 'login, register']).only).toEqual(['login', 'register']);
+  });
+
+  test.each([
+    { argv: ['--base-url', 'localhost:8000'], message: /must be an http:\/\/ or https:\/\/ URL/ },
+    { argv: ['--base-url', 'not a url'], message: /not an absolute URL/ },
+    { argv: ['--base-url', 'ftp://x/'], message: /must be an http:\/\/ or https:\/\/ URL/ },
+    { argv: ['--otp-source', 'sms:123'], message: /fixed:, http: or command:/ },
+    { argv: ['--otp-source', 'fixed:'], message: /needs a code/ },
+    { argv: ['--otp-source', 'http:not a url'], message: /http\(s\) URL or a path/ },
+    { argv: ['--timeout', 'soon'], message: /whole number/ },
+    { argv: ['--timeout', '5'], message: /between 100 and/ },
+    { argv: ['--only', 'login,teleport'], message: /unknown flow 'teleport'/ },
+    { argv: ['--frobnicate'], message: /unknown option --frobnicate/ },
+    { argv: ['--base-url'], message: /needs a value/ },
+    { argv: ['stray'], message: /unexpected argument/ },
+  ])('$argv is refused with a clear message', ({ argv, message }) => {
+    expect(() => load(argv)).toThrow(ConfigError);
+    expect(() => load(argv)).toThrow(message);
+  });
+
+  test('a bad value in the environment is refused too', () => {
+    expect(() => load([], { ACCOUNTS_STRICT: 'maybe' })).toThrow(/--strict must be true or false/);
+  });
+});

@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { REQUIREMENTS } from '../helpers/catalogue.js';
+import { QUIRKS, type QuirkName } from '../reference/faults.js';
+import { startReferenceServer } from '../reference/server.js';
+import { HOOK_OTP_SOURCE, runCli, statusesOf } from './harness.js';
+
+describe.concurrent('the suite against conforming servers', () => {
+  test('with nothing given it runs against the embedded reference server: exit 0, every check passes, every report written', async () => {
+    const run = await runCli([]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const summary = run.summary();
+    expect(summary.target.embedded).toBe(true);
+    expect(summary.results.filter((r) => r.status !== 'passed')).toEqual([]);
+    expect(summary.results.map((r) => r.id)).toEqual(REQUIREMENTS.map((r) => r.id));
+    for (const file of ['summary.json', 'junit.xml', 'report.html', join('html', 'index.html')]) expect(existsSync(join(run.reportDir, file)), file).toBe(true);
+    expect(run.stdout).toMatch(new RegExp(`seed ${summary.seed}`));
+    expect(run.stdout).toMatch(/^total\s+\d+\s+0\s+0\s+0$/m);
+  });
+
+  test('without an OTP source the checks that need a real OTP are skipped with the reason, and the others still pass', async () => {
+    const server = await startReferenceServer();
+    try {
+      const run = await runCli(['--base-url', server.baseUrl]);
+      expect(run.code, run.stdout).toBe(0);
+      const summary = run.summary();
+      for (const r of summary.results) {
+        const needsOtp = REQUIREMENTS.find((q) => q.id === r.id)?.needsOtp === true;
+        expect(r.status, r.id).toBe(needsOtp ? 'skipped' : 'passed');
+        if (needsOtp) expect(r.message).toMatch(/needs a real OTP: no OTP source configured/);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a server that differs only where the contract allows (rotation, gzip, extra fields, messages, ids, rate limits, latency) conforms', async () => {
+    const server = await startReferenceServer({ hooks: true, quirks: Object.keys(QUIRKS) as QuirkName[], latencyMs: 20 });
+    try {
+      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE]);
+      expect(run.code, run.stdout).toBe(0);
+      expect(Object.entries(statusesOf(run.summary())).filter(([, s]) => s !== 'passed')).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,64 @@
+/** Runs the accounts-conformance CLI as a user would, in a child process, and reads its reports. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Summary } from '../cli/reports.js';
+
+export const ROOT = join(import.meta.dirname, '..');
+export const BIN = join(ROOT, 'bin', 'accounts-conformance.js');
+export const HOOK_OTP_SOURCE = 'http:/__conformance__/otp?identifier={identifier}&channel={channel}&purpose={purpose}';
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly reportDir: string;
+  readonly durationMs: number;
+  summary(): Summary;
+}
+
+/** The child must not believe it runs inside this vitest. */
+function cleanEnvironment(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || k.startsWith('VITEST') || k === 'TEST' || k === 'NODE_ENV' || k.startsWith('ACCOUNTS_')) continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+  const reportDir = args.includes('--report-dir') ? '' : mkdtempSync(join(tmpdir(), 'acc-report-'));
+  const fullArgs = reportDir ? [...args, '--report-dir', reportDir] : [...args];
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...fullArgs], { cwd: options.cwd ?? ROOT, env: cleanEnvironment(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 110_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const dir = reportDir || (fullArgs[fullArgs.indexOf('--report-dir') + 1] as string);
+      resolve({
+        code,
+        stdout,
+        stderr,
+        reportDir: dir,
+        durationMs: Date.now() - started,
+        summary: () => {
+          const file = join(dir, 'summary.json');
+          if (!existsSync(file)) throw new Error(`no summary.json written; stdout:\n${stdout}\nstderr:\n${stderr}`);
+          return JSON.parse(readFileSync(file, 'utf8')) as Summary;
+        },
+      });
+    });
+  });
+}
+
+export function statusesOf(summary: Summary): Record<string, string> {
+  return Object.fromEntries(summary.results.map((r) => [r.id, r.status]));
+}

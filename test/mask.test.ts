@@ -1,0 +1,30 @@
+import { afterEach, expect, test } from 'vitest';
+import { clearSecrets, mask, registerSecret } from '../helpers/mask.js';
+
+afterEach(clearSecrets);
+
+test('a registered secret is masked raw, URL-encoded and base64-encoded', () => {
+  const secret = registerSecret('S3cret/Pass+word!');
+  const text = [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')].join(' ');
+  const masked = mask(text);
+  expect(masked).not.toContain(secret);
+  expect(masked).not.toContain(encodeURIComponent(secret));
+  expect(masked).not.toContain(Buffer.from(secret).toString('base64'));
+});
+
+test('JSON members and form fields that name a secret are masked without registration', () => {
+  const masked = mask('{"password": "hunter22", "otp":"123456", "email":"a@b.c"} old_password=abc123&x=1');
+  expect(masked).not.toMatch(/hunter22|123456|abc123/);
+  expect(masked).toContain('a@b.c');
+});
+
+test('anything shaped like a JWT and any Authorization header value is masked', () => {
+  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoiMSJ9.c2lnbmF0dXJl';
+  expect(mask(`token ${jwt}`)).not.toContain(jwt);
+  expect(mask("-H 'authorization: Bearer abc.def'")).not.toContain('abc.def');
+});
+
+test('short strings are not registered, so masking cannot erase ordinary text', () => {
+  registerSecret('a');
+  expect(mask('a cat')).toBe('a cat');
+});

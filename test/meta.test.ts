@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { FLOWS, REQUIREMENTS } from '../helpers/catalogue.js';
+import { FAULTS, FAULT_NAMES } from '../reference/faults.js';
+import { ROOT } from './harness.js';
+
+const specDir = join(ROOT, 'specs');
+const specs = Object.fromEntries(readdirSync(specDir).map((f) => [f, readFileSync(join(specDir, f), 'utf8')]));
+
+describe('the requirement catalogue', () => {
+  test('ids are unique and well formed', () => {
+    const ids = REQUIREMENTS.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^ACC-[A-Z]{2,5}-\d{3}$/);
+  });
+
+  test('every requirement has a level, a source and a present-tense title', () => {
+    for (const r of REQUIREMENTS) {
+      expect(['MUST', 'SHOULD']).toContain(r.level);
+      expect(r.source.length).toBeGreaterThan(3);
+      expect(r.title).toMatch(/^[a-z0-9]/i);
+    }
+  });
+
+  test('every requirement is checked by the spec file of its flow', () => {
+    for (const r of REQUIREMENTS) expect(specs[`${r.flow}.spec.ts`] ?? '', `${r.id} in specs/${r.flow}.spec.ts`).toContain(`'${r.id}'`);
+  });
+
+  test('there is one spec file per flow and no other', () => {
+    expect(Object.keys(specs).sort()).toEqual(FLOWS.map((f) => `${f}.spec.ts`).sort());
+  });
+
+  test('no spec names an endpoint path', () => {
+    for (const [file, text] of Object.entries(specs)) expect(text, file).not.toMatch(/['"`][^'"`]*\/(auth|users|wallet|password-reset)\//);
+  });
+});
+
+describe('the fault table', () => {
+  const ids = new Set(REQUIREMENTS.map((r) => r.id));
+
+  test('every fault trips at least one existing requirement', () => {
+    for (const name of FAULT_NAMES) {
+      expect(FAULTS[name].trips.length, name).toBeGreaterThan(0);
+      for (const id of FAULTS[name].trips) expect(ids.has(id), `${name} → ${id}`).toBe(true);
+    }
+  });
+
+  test('every requirement, MUST or SHOULD, is tripped by at least one fault', () => {
+    const tripped = new Set(FAULT_NAMES.flatMap((n) => FAULTS[n].trips as readonly string[]));
+    const untripped = REQUIREMENTS.filter((r) => !tripped.has(r.id)).map((r) => r.id);
+    expect(untripped).toEqual([]);
+  });
+});

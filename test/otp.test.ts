@@ -1,0 +1,65 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { HttpClient } from '../helpers/http.js';
+import { codeFromBody, expandTemplate, otpReader } from '../helpers/otp.js';
+
+const client = new HttpClient({ timeoutMs: 2000, maxBodyBytes: 65536 });
+const req = { identifier: 'a+b@example.com', channel: 'email', purpose: 'verify' } as const;
+let server: Server;
+let origin: string;
+const seen: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((r, res) => {
+    seen.push(r.url ?? '');
+    if (r.url?.startsWith('/json')) return void res.setHeader('content-type', 'application/json').end('{"otp":"654321","sent_at":"now"}');
+    if (r.url?.startsWith('/text')) return void res.end('Your code is 112233.');
+    res.statusCode = 404;
+    res.end('no code');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await client.close();
+  server.close();
+});
+
+describe('OTP sources', () => {
+  test('placeholders are URL-encoded and a relative template resolves against the target', () => {
+    expect(expandTemplate('/otp?to={identifier}&c={channel}&p={purpose}', req, 'http://h:1')).toBe('http://h:1/otp?to=a%2Bb%40example.com&c=email&p=verify');
+  });
+
+  test('a JSON answer or a text body gives the code', () => {
+    expect(codeFromBody('', { otp: '123456' })).toBe('123456');
+    expect(codeFromBody('code: 987654', undefined)).toBe('987654');
+    expect(codeFromBody('nothing here', undefined)).toBeNull();
+  });
+
+  test('fixed: always the same code', async () => {
+    expect(await otpReader({ kind: 'fixed', code: '424242' }, client, origin, 1000).read(req)).toBe('424242');
+  });
+
+  test('http: JSON and text answers', async () => {
+    expect(await otpReader({ kind: 'http', template: '/json?to={identifier}' }, client, origin, 1000).read(req)).toBe('654321');
+    expect(await otpReader({ kind: 'http', template: `${origin}/text` }, client, origin, 1000).read(req)).toBe('112233');
+    expect(seen).toContain('/json?to=a%2Bb%40example.com');
+  });
+
+  test('http: no code is an OtpUnavailable naming the channel and purpose', async () => {
+    await expect(otpReader({ kind: 'http', template: '/missing' }, client, origin, 1000).read(req)).rejects.toThrow(/no code for email verify \(HTTP 404\)/);
+  });
+
+  test('command: gets the OTP variables and prints the code', async () => {
+    const reader = otpReader({ kind: 'command', command: 'test "$OTP_CHANNEL/$OTP_PURPOSE" = email/verify && echo 778899' }, client, origin, 2000);
+    expect(await reader.read(req)).toBe('778899');
+    await expect(otpReader({ kind: 'command', command: 'exit 3' }, client, origin, 2000).read(req)).rejects.toThrow(/OTP command failed/);
+  });
+
+  test('no source: unavailable, with the reason', async () => {
+    const reader = otpReader(null, client, origin, 1000);
+    expect(reader.available).toBe(false);
+    await expect(reader.read(req)).rejects.toThrow(/no OTP source configured/);
+  });
+});
