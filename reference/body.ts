@@ -1,0 +1,81 @@
+/**
+ * Request bodies. Seed §API Client Setup: clients send `Content-Type: application/json`;
+ * §6 adds multipart/form-data for update_me. Anything else is 415, unreadable JSON 400, and
+ * JSON that is not an object 400 (DRF: "Expected a dictionary"). Never a 5xx.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Ctx } from './context.js';
+import { ApiError, badRequest, crash } from './errors.js';
+import { boundaryOf, MultipartError, parseMediaType, parseMultipart, type MediaType } from './multipart.js';
+import { isPlainObject, typeName } from './validation.js';
+
+/** update_me takes forms too; every other endpoint JSON only; GETs read no body. */
+export type BodyKind = 'json' | 'form' | 'none';
+
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** Reads the whole body; past the cap it keeps draining (so the answer reaches the client) and then refuses. */
+async function readRaw(ctx: Ctx, req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  }
+  if (size > MAX_BODY_BYTES) {
+    throw new ApiError(413, ctx.t.tooLarge, { detail: [ctx.t.bodyTooLarge(MAX_BODY_BYTES)] }, { connection: 'close' });
+  }
+  return Buffer.concat(chunks);
+}
+
+function isJsonType(type: MediaType): boolean {
+  return type.essence === 'application/json' || (type.essence.startsWith('application/') && type.essence.endsWith('+json'));
+}
+
+function parseJson(ctx: Ctx, raw: Buffer): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+  } catch (error) {
+    if (ctx.fault('malformed-json-500')) crash('malformed-json-500');
+    throw badRequest(ctx.t, 'detail', ctx.t.jsonParse((error as Error).message));
+  }
+  if (isPlainObject(value)) return value;
+  if (ctx.fault('non-object-json-500')) crash('non-object-json-500');
+  throw badRequest(ctx.t, 'non_field_errors', ctx.t.notDictionary(typeName(value)));
+}
+
+function unsupportedMediaType(ctx: Ctx, type: MediaType): ApiError {
+  const text = ctx.t.unsupportedMediaType(type.essence || 'none');
+  return new ApiError(415, text, { detail: [text] });
+}
+
+function parseForm(ctx: Ctx, raw: Buffer, type: MediaType): void {
+  if (type.essence === 'application/x-www-form-urlencoded') {
+    ctx.body = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+    return;
+  }
+  if (ctx.fault('update-me-rejects-multipart')) throw unsupportedMediaType(ctx, type);
+  try {
+    const form = parseMultipart(raw, boundaryOf(type));
+    ctx.body = form.fields;
+    ctx.files = form.files;
+  } catch (error) {
+    if (!(error instanceof MultipartError)) throw error;
+    throw badRequest(ctx.t, 'detail', ctx.t.multipartParse);
+  }
+}
+
+const FORM_TYPES = new Set(['multipart/form-data', 'application/x-www-form-urlencoded']);
+
+/** Fills ctx.body (and ctx.files) from the request. An empty body is an empty object, as in DRF. */
+export async function readBody(ctx: Ctx, kind: BodyKind): Promise<void> {
+  if (kind === 'none') return;
+  const raw = await readRaw(ctx, ctx.req);
+  if (raw.length === 0) return;
+  const type = parseMediaType(ctx.req.headers['content-type']);
+  if (isJsonType(type)) ctx.body = parseJson(ctx, raw);
+  else if (kind === 'form' && FORM_TYPES.has(type.essence)) parseForm(ctx, raw, type);
+  else if (ctx.fault('unsupported-media-type-500')) crash('unsupported-media-type-500');
+  else throw unsupportedMediaType(ctx, type);
+}

@@ -1,0 +1,54 @@
+/**
+ * One-time codes. Seed §OTP Verification: "OTP is 6 digits". Each code is bound to one user,
+ * one channel and one purpose, valid 5 minutes by the server clock, and single use
+ * (ASVS 5.0 6.5.1). Five wrong guesses burn it, so six digits cannot be brute-forced.
+ */
+import { randomInt, timingSafeEqual } from 'node:crypto';
+import { CHANNELS, type Channel, type OtpRecord, type Purpose, type Store } from './store.js';
+
+export const OTP_TTL_MS = 5 * 60 * 1000;
+const MAX_WRONG_GUESSES = 5;
+
+export function issueOtp(store: Store, nowMs: number, userId: string, channel: Channel, purpose: Purpose): OtpRecord {
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const record: OtpRecord = { userId, channel, purpose, code, expiresAt: nowMs + OTP_TTL_MS, used: false, failures: 0 };
+  store.saveOtp(record);
+  return record;
+}
+
+export function isLive(record: OtpRecord | undefined, nowMs: number): record is OtpRecord {
+  return record !== undefined && !record.used && nowMs < record.expiresAt;
+}
+
+export function codeMatches(record: OtpRecord, code: string): boolean {
+  const a = Buffer.from(record.code);
+  const b = Buffer.from(code);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Counts a wrong guess against a live code and burns the code at the limit. */
+export function recordWrongGuess(record: OtpRecord | undefined): void {
+  if (!record) return;
+  record.failures += 1;
+  if (record.failures >= MAX_WRONG_GUESSES) record.used = true;
+}
+
+/**
+ * The live candidate the code matches (with `acceptAny`, any live one: a fault). A miss counts
+ * as a wrong guess against the caller's own codes.
+ */
+export function matchCode(candidates: ReadonlyArray<OtpRecord | undefined>, code: string, nowMs: number, acceptAny: boolean, own: ReadonlyArray<OtpRecord | undefined>): OtpRecord | undefined {
+  const live = candidates.filter((c) => isLive(c, nowMs));
+  const hit = acceptAny ? live[0] : live.find((c) => codeMatches(c, code));
+  if (!hit) own.filter((c) => isLive(c, nowMs)).forEach(recordWrongGuess);
+  return hit;
+}
+
+/** Seed §8: the identifier "Can be phone or email"; a code goes to the channel it names. */
+export function channelOf(identifier: string): Channel {
+  return identifier.includes('@') ? 'email' : 'phone';
+}
+
+export function isChannel(value: string): value is Channel {
+  return (CHANNELS as readonly string[]).includes(value);
+}

@@ -1,0 +1,40 @@
+/**
+ * Password hashing with scrypt. The cost (N=4096, r=8, p=1) is deliberately low: the suite
+ * registers hundreds of users per run against this in-memory server, and the point here is
+ * "never store or return a password", not resistance to offline cracking.
+ */
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+const COST: ScryptOptions = { N: 4096, r: 8, p: 1 };
+const KEY_LENGTH = 32;
+
+function derive(password: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, KEY_LENGTH, COST, (error, key) => (error ? reject(error) : resolve(key)));
+  });
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt);
+  return `scrypt$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, salt, key] = stored.split('$');
+  if (scheme !== 'scrypt' || salt === undefined || key === undefined) return false;
+  const expected = Buffer.from(key, 'base64');
+  const actual = await derive(password, Buffer.from(salt, 'base64'));
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** True when the password matches any of the hashes (more than one only under a fault). */
+export async function matchesAny(password: string, hashes: readonly string[]): Promise<boolean> {
+  for (const hash of hashes) if (await verifyPassword(password, hash)) return true;
+  return false;
+}
+
+/** Spends the time of one verification, so an unknown user answers as slowly as a known one. */
+export async function spendVerificationTime(password: string): Promise<void> {
+  await derive(password, randomBytes(16));
+}

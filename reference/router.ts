@@ -1,0 +1,106 @@
+/**
+ * Routing, in DRF's order: route match (404) → method (405) → authentication (401) → body
+ * parsing (415/400/413) → the handler's validation. Every request ends in exactly one answer;
+ * anything thrown that is not an ApiError becomes a 500 envelope.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authenticate } from './auth.js';
+import { readBody, type BodyKind } from './body.js';
+import { Ctx, type ServerState } from './context.js';
+import { ok, renderSuccess, renderThrown, type Success } from './envelope.js';
+import { ApiError, notFound } from './errors.js';
+import type { FaultName } from './faults.js';
+import { changePassword, resetPassword, sendResetOtp } from './handlers/password.js';
+import { clockHook, HOOK_PREFIX, otpHook } from './handlers/hooks.js';
+import { login, refresh, register } from './handlers/account.js';
+import { sendOtp, verifyOtp } from './handlers/otp.js';
+import { me, updateLocation, updateMe } from './handlers/profile.js';
+import { wallet } from './handlers/wallet.js';
+import { fileOut, textOut, writeOutgoing, type Outgoing } from './http.js';
+
+interface ApiRoute {
+  readonly path: string;
+  readonly methods: readonly string[];
+  readonly auth: boolean;
+  /** The fault that lets this endpoint answer without an Authorization header. */
+  readonly anonymousFault?: FaultName;
+  readonly body: BodyKind;
+  readonly handle: (ctx: Ctx) => Promise<Success>;
+}
+
+/** Seed §API Endpoints for Accounts Module, trailing slashes included. */
+const ROUTES: readonly ApiRoute[] = [
+  { path: 'auth/register/', methods: ['POST'], auth: false, body: 'json', handle: register },
+  { path: 'auth/login/', methods: ['POST'], auth: false, body: 'json', handle: login },
+  { path: 'auth/refresh/', methods: ['POST'], auth: false, body: 'json', handle: refresh },
+  { path: 'auth/send-otp/', methods: ['POST'], auth: true, body: 'json', handle: sendOtp },
+  { path: 'auth/verify-otp/', methods: ['POST'], auth: true, body: 'json', handle: verifyOtp },
+  { path: 'users/me/', methods: ['GET'], auth: true, body: 'none', handle: me },
+  { path: 'users/update_me/', methods: ['PUT', 'PATCH'], auth: true, body: 'form', handle: updateMe },
+  { path: 'users/change_password/', methods: ['POST'], auth: true, body: 'json', handle: changePassword },
+  { path: 'users/update_location/', methods: ['POST'], auth: true, anonymousFault: 'location-without-token', body: 'json', handle: updateLocation },
+  { path: 'password-reset/send_otp/', methods: ['POST'], auth: false, body: 'json', handle: sendResetOtp },
+  { path: 'password-reset/reset/', methods: ['POST'], auth: false, body: 'json', handle: resetPassword },
+  { path: 'wallet/', methods: ['GET'], auth: true, anonymousFault: 'wallet-without-token', body: 'none', handle: wallet },
+];
+
+const NOT_FOUND_PAGE = '<!doctype html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>';
+
+function notFoundAnswer(ctx: Ctx): Outgoing {
+  if (ctx.fault('not-found-html')) return textOut(404, 'text/html; charset=utf-8', NOT_FOUND_PAGE);
+  throw notFound(ctx.t);
+}
+
+/** HEAD is GET without a body (Node drops it); OPTIONS lists the methods, as DRF does. */
+function checkMethod(ctx: Ctx, methods: readonly string[]): Outgoing | undefined {
+  const method = ctx.req.method === 'HEAD' ? 'GET' : (ctx.req.method ?? 'GET');
+  if (methods.includes(method)) return undefined;
+  const allowed = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'];
+  const allow = { allow: allowed.join(', ') };
+  if (method === 'OPTIONS') return renderSuccess(ctx, ok(ctx.t.allowedMethods, { allowed_methods: allowed }, 200, allow));
+  if (ctx.fault('method-not-allowed-plain')) return textOut(405, 'text/plain; charset=utf-8', 'Method Not Allowed', allow);
+  throw new ApiError(405, ctx.t.methodNotAllowed(method), { detail: [ctx.t.methodNotAllowed(method)] }, allow);
+}
+
+async function runApi(ctx: Ctx, route: ApiRoute): Promise<Outgoing> {
+  const refused = checkMethod(ctx, route.methods);
+  if (refused) return refused;
+  if (route.auth) authenticate(ctx, route.anonymousFault);
+  await readBody(ctx, route.body);
+  return renderSuccess(ctx, await route.handle(ctx));
+}
+
+async function runHook(ctx: Ctx): Promise<Outgoing> {
+  const name = ctx.path.slice(HOOK_PREFIX.length);
+  if (name === 'otp') return checkMethod(ctx, ['GET']) ?? otpHook(ctx);
+  if (name === 'clock') return checkMethod(ctx, ['POST']) ?? clockHook(ctx);
+  return notFoundAnswer(ctx);
+}
+
+/** Uploaded images, outside the API base path like Django's MEDIA_URL. */
+function serveMedia(ctx: Ctx): Outgoing {
+  const refused = checkMethod(ctx, ['GET']);
+  if (refused) return refused;
+  const file = ctx.store.media.get(ctx.path);
+  if (!file || ctx.fault('profile-image-not-served')) return notFoundAnswer(ctx);
+  return fileOut(file.contentType, file.bytes);
+}
+
+function route(ctx: Ctx): Promise<Outgoing> | Outgoing {
+  const { basePath, hooks } = ctx.state;
+  if (hooks && ctx.path.startsWith(HOOK_PREFIX)) return runHook(ctx);
+  if (ctx.path.startsWith('/media/')) return serveMedia(ctx);
+  const api = ctx.path.startsWith(basePath) ? ROUTES.find((r) => r.path === ctx.path.slice(basePath.length)) : undefined;
+  return api ? runApi(ctx, api) : notFoundAnswer(ctx);
+}
+
+export async function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const ctx = new Ctx(state, req);
+  let out: Outgoing;
+  try {
+    out = await route(ctx);
+  } catch (error) {
+    out = renderThrown(ctx, error);
+  }
+  await writeOutgoing(state, req, res, out);
+}
