@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startVitest } from 'vitest/node';
 import { FLOWS, REQUIREMENTS } from '../helpers/catalogue.js';
 import { ConfigError, helpText, loadConfig, type Config, type OtpSource } from '../helpers/config.js';
 import { HttpClient } from '../helpers/http.js';
@@ -78,6 +77,8 @@ async function runSuite(config: Config, target: Target, collector: VerdictCollec
     profile: PROFILE,
     runId: randomBytes(4).toString('hex'),
   };
+  // Loaded only for a real run: --list, --help and configuration errors answer at once.
+  const { startVitest } = await import('vitest/node');
   await startVitest(
     'test',
     [],

@@ -65,14 +65,29 @@ export class VerdictCollector implements Reporter {
 
   /** Every requirement of the selected flows, in catalogue order. */
   verdicts(flows: readonly Flow[]): Result[] {
-    return REQUIREMENTS.filter((r) => flows.includes(r.flow)).map(
-      (r) => this.results.get(r.id) ?? { ...base(r), status: 'failed', message: notRunMessage(this.problems), durationMs: 0 },
-    );
+    return REQUIREMENTS.filter((r) => flows.includes(r.flow)).map((r) => {
+      const result = this.results.get(r.id);
+      if (!result) return { ...base(r), status: 'failed', message: notRunMessage(this.problems), durationMs: 0 };
+      return orphanedSetupFailure(result, flows) ?? result;
+    });
   }
 }
 
 function base(req: Requirement): Pick<Result, 'id' | 'flow' | 'level' | 'title' | 'source'> {
   return { id: req.id, flow: req.flow, level: req.level, title: req.title, source: req.source };
+}
+
+/**
+ * A setup failure is reported by the requirement it names. When that requirement's flow was not
+ * selected (--only), nothing else would fail for it: the dependent check fails instead, so a
+ * partial run can never pass over a broken prerequisite.
+ */
+function orphanedSetupFailure(result: Result, flows: readonly Flow[]): Result | null {
+  const prerequisite = /^setup failed: (ACC-[A-Z]+-\d+)/.exec(result.message)?.[1];
+  if (result.status !== 'skipped' || !prerequisite) return null;
+  const req = findRequirement(prerequisite);
+  if (!req || flows.includes(req.flow)) return null;
+  return { ...result, status: 'failed', message: `${result.message}\n(${prerequisite} was not selected with --only, so this check reports its failure)` };
 }
 
 function notRunMessage(problems: readonly string[]): string {
