@@ -154,7 +154,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     collector.verdicts(flows),
   );
   const paths = writeReports(summary, config.reportDir);
-  const shown = reportPaths(relative(process.cwd(), config.reportDir) || '.');
-  console.log(consoleSummary(summary, { ...paths, ...shown }, flows));
+  const rel = relative(process.cwd(), config.reportDir);
+  const shown = rel.startsWith('..') ? paths : reportPaths(rel || '.');
+  console.log(consoleSummary(summary, shown, flows));
   return summary.exitCode;
 }

@@ -106,12 +106,13 @@ const STATUS_STYLE: Record<Status, string> = { passed: '#1a7f37', failed: '#cf22
 export function htmlReport(summary: Summary): string {
   const rows = summary.results
     .map((r) => {
-      const detail = r.message ? `<details><summary>${escapeHtml(r.message.split('\n')[0] ?? '')}</summary><pre>${escapeHtml(r.message)}</pre></details>` : '';
+      const open = r.status === 'failed' || r.status === 'warning' ? ' open' : '';
+      const detail = r.message ? `<details${open}><summary>${escapeHtml(r.message.split('\n')[0] ?? '')}</summary><pre>${escapeHtml(r.message)}</pre></details>` : '';
       return `<tr class="${r.status}"><td><span class="badge" style="background:${STATUS_STYLE[r.status]}">${r.status}</span></td><td><code>${escapeHtml(r.id)}</code></td><td>${r.level}</td><td>${escapeHtml(r.flow)}</td><td>${escapeHtml(r.title)}<div class="src">${escapeHtml(r.source)}</div>${detail}</td></tr>`;
     })
     .join('\n');
   const totals = (['passed', 'failed', 'warning', 'skipped'] as const)
-    .map((s) => `<span class="badge" style="background:${STATUS_STYLE[s]}">${count(summary.results, s)} ${s}</span>`)
+    .map((s) => `<span class="badge" style="background:${STATUS_STYLE[s]}">${count(summary.results, s)} ${s === 'warning' ? 'warnings' : s}</span>`)
     .join(' ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>accounts-conformance report</title>
