@@ -18,8 +18,23 @@ export const FLOWS = [
   'reset',
   'wallet',
   'location',
+  'tokens',
+  'sessions',
+  'enumeration',
+  'exposure',
+  'uploads',
+  'robustness',
+  'races',
+  'throttling',
+  'expiry',
 ] as const;
 export type Flow = (typeof FLOWS)[number];
+
+/**
+ * Flows that run alone, after all the others, one check at a time: they move the target's clock
+ * or hammer one endpoint, which would disturb checks running beside them.
+ */
+export const EXCLUSIVE_FLOWS: readonly Flow[] = ['throttling', 'expiry'];
 
 export interface Requirement {
   readonly id: string;
@@ -33,6 +48,10 @@ export interface Requirement {
   readonly rationale?: string;
   /** Set when the check needs a real OTP read through the OTP source. */
   readonly needsOtp?: boolean;
+  /** Set when the check needs the target's clock hook (--clock-hook). */
+  readonly needsClock?: boolean;
+  /** For SHOULD findings: why it is only a warning, and the usual fix on Django REST Framework + simplejwt. */
+  readonly advice?: string;
 }
 
 const S = 'seed-000';
@@ -143,6 +162,59 @@ const entries = [
   { id: 'ACC-LOC-003', flow: 'location', level: 'MUST', title: 'a longitude outside -180..180 is refused with 400', source: `${S} §User Profile Endpoints (update_location); ISO 6709` },
   { id: 'ACC-LOC-004', flow: 'location', level: 'MUST', title: 'a non-numeric coordinate is refused with 400', source: `${S} §User Profile Endpoints (update_location)` },
   { id: 'ACC-LOC-005', flow: 'location', level: 'MUST', title: 'update_location refuses a request without a token with 401', source: `${S} §User Profile Endpoints (Auth Required)` },
+  // OTP hygiene
+  { id: 'ACC-OTP-009', flow: 'otp', level: 'MUST', title: 'a code stops working after repeated wrong guesses', source: 'NIST SP 800-63B §5.2.2; ASVS 5.0 6.3.1', rationale: 'The verifier SHALL implement a rate-limiting mechanism that limits failed authentication attempts.', needsOtp: true },
+  { id: 'ACC-OTP-010', flow: 'otp', level: 'MUST', title: 'codes are 6 digits', source: `${S} §OTP Verification`, rationale: 'OTP is 6 digits.', needsOtp: true },
+  { id: 'ACC-OTP-011', flow: 'otp', level: 'MUST', title: 'a verification code does not reset the password', source: 'ASVS 5.0 6.5.1; NIST SP 800-63B §5.1.3.2', needsOtp: true },
+  { id: 'ACC-OTP-012', flow: 'otp', level: 'MUST', title: 'no answer echoes a code', source: 'ASVS 5.0 6.5.x; NIST SP 800-63B §5.1.3.2', rationale: 'An out-of-band secret reaches only the out-of-band channel.', needsOtp: true },
+
+  // Tokens
+  { id: 'ACC-TOK-001', flow: 'tokens', level: 'MUST', title: 'a truncated access token is refused with 401', source: 'RFC 7515 §5.2; RFC 8725 §3.1' },
+  { id: 'ACC-TOK-002', flow: 'tokens', level: 'SHOULD', title: 'access tokens carry exp and live at most 60 minutes', source: 'RFC 8725 §3.10; ASVS 5.0 9.2.1', advice: 'A short access lifetime bounds the damage of a leaked token; simplejwt: SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"] = timedelta(minutes=5..60).' },
+  { id: 'ACC-TOK-003', flow: 'tokens', level: 'SHOULD', title: 'a 401 answer carries WWW-Authenticate: Bearer', source: 'RFC 6750 §3', advice: "The contract does not ask for it, so it is a warning; DRF sends it when the first authentication class defines authenticate_header (simplejwt's JWTAuthentication does): keep it first in DEFAULT_AUTHENTICATION_CLASSES and do not rewrite 401s without the header." },
+
+  // Sessions
+  { id: 'ACC-SES-001', flow: 'sessions', level: 'SHOULD', title: 'an access token issued before a password change stops working', source: 'ASVS 5.0 7.4.3; OWASP Session Management Cheat Sheet', advice: 'Stateless JWTs stay valid until exp; simplejwt: add a password-change timestamp claim check (or a token version) in a custom JWTAuthentication.' },
+  { id: 'ACC-SES-002', flow: 'sessions', level: 'SHOULD', title: 'a refresh token issued before a password change is refused', source: 'ASVS 5.0 7.4.3', advice: 'simplejwt: enable rest_framework_simplejwt.token_blacklist and blacklist the outstanding tokens of the user (OutstandingToken) when the password changes.' },
+  { id: 'ACC-SES-003', flow: 'sessions', level: 'SHOULD', title: 'tokens issued before a password reset stop working', source: 'ASVS 5.0 7.4.3', needsOtp: true, advice: 'Same fix as for a password change: blacklist the outstanding refresh tokens and reject access tokens older than the reset.' },
+
+  // Enumeration
+  { id: 'ACC-ENUM-001', flow: 'enumeration', level: 'SHOULD', title: 'a reset request for an unknown identifier is answered like one for a known identifier', source: 'ASVS 5.0 6.3.8; OWASP WSTG-IDNT-04', advice: 'Answer 200 with the same body whether or not the account exists, and send nothing.' },
+  { id: 'ACC-ENUM-002', flow: 'enumeration', level: 'SHOULD', title: 'a login with an unknown user and one with a wrong password fail alike', source: 'ASVS 5.0 6.3.8; OWASP WSTG-IDNT-04', advice: "simplejwt's TokenObtainPairSerializer already answers both alike; keep custom login views to one error for both." },
+
+  // Data exposure and mass assignment
+  { id: 'ACC-EXP-001', flow: 'exposure', level: 'MUST', title: 'no answer carries the password or a password hash', source: 'OWASP API3:2023; ASVS 5.0 6.2.x' },
+  { id: 'ACC-EXP-002', flow: 'exposure', level: 'MUST', title: 'counters and a wallet balance sent through register or update_me are ignored', source: 'OWASP API3:2023 (mass assignment)' },
+  { id: 'ACC-EXP-003', flow: 'exposure', level: 'MUST', title: "a token only ever shows its own user's data", source: 'OWASP API1:2023 (broken object level authorization)' },
+
+  // Uploads
+  { id: 'ACC-UPL-001', flow: 'uploads', level: 'MUST', title: 'a file that is not an image is refused even with an image name and content type', source: 'ASVS 5.0 5.2.2; OWASP File Upload Cheat Sheet' },
+  { id: 'ACC-UPL-002', flow: 'uploads', level: 'MUST', title: 'an SVG carrying script is refused or never served as SVG', source: 'ASVS 5.0 5.2.x; OWASP File Upload Cheat Sheet' },
+  { id: 'ACC-UPL-003', flow: 'uploads', level: 'SHOULD', title: 'an oversized file is refused with a 4xx', source: 'ASVS 5.0 5.2.1', advice: 'Django accepts any size by default; set DATA_UPLOAD_MAX_MEMORY_SIZE and validate image size in the serializer (or cap client_max_body_size in the proxy).' },
+  { id: 'ACC-UPL-004', flow: 'uploads', level: 'MUST', title: 'a path-traversal file name is neutralised', source: 'ASVS 5.0 5.3.2; OWASP File Upload Cheat Sheet' },
+
+  // Input robustness
+  { id: 'ACC-ROB-001', flow: 'robustness', level: 'MUST', title: 'very long strings never produce a 5xx', source: `${S} §Error Handling; ASVS 5.0 1.x (input validation)` },
+  { id: 'ACC-ROB-002', flow: 'robustness', level: 'MUST', title: 'unicode and NUL characters never produce a 5xx', source: `${S} §Error Handling; ASVS 5.0 1.x` },
+  { id: 'ACC-ROB-003', flow: 'robustness', level: 'MUST', title: 'nulls and wrong JSON types never produce a 5xx', source: `${S} §Error Handling; ASVS 5.0 1.x` },
+  { id: 'ACC-ROB-004', flow: 'robustness', level: 'MUST', title: 'unexpected content types never produce a 5xx on any operation', source: `${S} §Standard Response Format; RFC 9110 §15.5.16` },
+
+  // Races on single-use actions
+  { id: 'ACC-RACE-001', flow: 'races', level: 'MUST', title: 'concurrent registrations with one email create exactly one account', source: `${S} §1. Registration (unique email)` },
+  { id: 'ACC-RACE-002', flow: 'races', level: 'MUST', title: 'concurrent verifications with one code succeed exactly once', source: 'ASVS 5.0 6.5.1 (single use)', needsOtp: true },
+  { id: 'ACC-RACE-003', flow: 'races', level: 'MUST', title: 'concurrent resets with one code succeed exactly once', source: 'ASVS 5.0 6.5.1 (single use)', needsOtp: true },
+  { id: 'ACC-RACE-004', flow: 'races', level: 'SHOULD', title: 'concurrent refreshes of one rotating refresh token succeed exactly once', source: 'RFC 9700 §4.14.2', advice: 'simplejwt: with ROTATE_REFRESH_TOKENS and BLACKLIST_AFTER_ROTATION the blacklist insert races; lock the OutstandingToken row (select_for_update) in a custom TokenRefreshSerializer.' },
+
+  // Brute force and rate limits (run alone, after the other flows)
+  { id: 'ACC-THR-001', flow: 'throttling', level: 'MUST', title: 'repeated failed logins for one account are throttled before 100 attempts', source: 'NIST SP 800-63B §5.2.2', rationale: 'The verifier SHALL implement a rate-limiting mechanism that effectively limits failed authentication attempts ... to no more than 100.' },
+  { id: 'ACC-THR-002', flow: 'throttling', level: 'SHOULD', title: 'a 429 answer carries Retry-After', source: 'RFC 6585 §4', advice: "DRF's throttles set Retry-After on 429 by themselves; custom lockouts (django-axes) need it added." },
+  { id: 'ACC-THR-003', flow: 'throttling', level: 'SHOULD', title: 'send-otp is rate limited', source: `${S} §OTP Verification; ASVS 5.0 6.3.1`, rationale: 'Rate limited on backend.', advice: "DRF: a ScopedRateThrottle with throttle_scope = 'otp' on the send-otp view." },
+  { id: 'ACC-THR-004', flow: 'throttling', level: 'SHOULD', title: 'reset send_otp is rate limited', source: 'ASVS 5.0 6.3.1', advice: "DRF: a ScopedRateThrottle on the password-reset send_otp view, keyed by identifier as well as by IP." },
+
+  // Expiry (needs the clock hook; runs alone)
+  { id: 'ACC-CLK-001', flow: 'expiry', level: 'MUST', title: 'an expired access token is refused with 401', source: 'RFC 7519 §4.1.4', rationale: 'The processing of the exp claim requires that the current date/time MUST be before the expiration date/time.', needsClock: true },
+  { id: 'ACC-CLK-002', flow: 'expiry', level: 'MUST', title: 'a verification code expires', source: `${S} §4. Verify OTP; NIST SP 800-63B §5.1.3.2`, rationale: "The error answer reads 'Invalid or expired OTP'.", needsClock: true, needsOtp: true },
+  { id: 'ACC-CLK-003', flow: 'expiry', level: 'SHOULD', title: 'a throttled login works again once the window has passed', source: 'NIST SP 800-63B §5.2.2', needsClock: true, advice: 'A permanent lockout lets anyone lock any account out; throttle for a window instead (DRF throttles and django-axes AXES_COOLOFF_TIME do).' },
 ] as const satisfies readonly Requirement[];
 
 export type RequirementId = (typeof entries)[number]['id'];

@@ -118,6 +118,59 @@ export const FAULTS = {
   'latitude-unchecked': { description: 'latitudes outside -90..90 are accepted', trips: ['ACC-LOC-002'] },
   'longitude-unchecked': { description: 'longitudes outside -180..180 are accepted', trips: ['ACC-LOC-003'] },
   'location-non-numeric-500': { description: 'a non-numeric coordinate crashes with 500', trips: ['ACC-LOC-004'] },
+  // OTP hygiene
+  'otp-unlimited-guesses': { description: 'verification codes survive any number of wrong guesses', trips: ['ACC-OTP-009'] },
+  'otp-four-digits': { description: 'codes are 4 digits', trips: ['ACC-OTP-010'] },
+  'otp-purpose-unbound': { description: 'a verification code also resets the password', trips: ['ACC-OTP-011'] },
+  'otp-echoed': { description: 'send-otp answers carry the code in data', trips: ['ACC-OTP-012'] },
+
+  // Tokens
+  'accepts-truncated-token': { description: 'a token whose signature is cut short is accepted', trips: ['ACC-TOK-001'] },
+  'long-lived-access-token': { description: 'access tokens live 24 hours', trips: ['ACC-TOK-002'] },
+  'no-www-authenticate': { description: '401 answers carry no WWW-Authenticate header', trips: ['ACC-TOK-003'] },
+
+  // Sessions
+  'tokens-survive-password-change': { description: 'access tokens issued before a password change keep working', trips: ['ACC-SES-001'] },
+  'refresh-survives-password-change': { description: 'refresh tokens issued before a password change keep working', trips: ['ACC-SES-002'] },
+  'tokens-survive-reset': { description: 'tokens issued before a password reset keep working', trips: ['ACC-SES-003'] },
+
+  // Enumeration
+  'reset-enumeration': { description: 'reset send_otp answers 400 for an unknown identifier', trips: ['ACC-ENUM-001'] },
+  'login-enumeration': { description: 'login names the username field for an unknown user and the password field for a wrong password', trips: ['ACC-ENUM-002'] },
+
+  // Exposure
+  'leaks-password-hash': { description: 'users/me answers carry the password hash', trips: ['ACC-EXP-001'] },
+  'wallet-balance-assignable': { description: 'register and update_me apply a balance sent by the client to the wallet', trips: ['ACC-EXP-002'] },
+  'me-returns-latest-user': { description: 'users/me answers the most recently registered user, whatever the token', trips: ['ACC-EXP-003'] },
+
+  // Uploads
+  'upload-trusts-content-type': { description: 'any file labelled image/* with an image name is accepted', trips: ['ACC-UPL-001'] },
+  'upload-accepts-svg': { description: 'SVG uploads are accepted and served as image/svg+xml', trips: ['ACC-UPL-002'] },
+  'upload-unbounded': { description: 'uploads of any size are accepted (no 10 MiB cap for multipart)', trips: ['ACC-UPL-003'] },
+  'upload-keeps-filename': { description: 'the uploaded file name is kept verbatim in the stored path and URL', trips: ['ACC-UPL-004'] },
+
+  // Robustness
+  'long-input-500': { description: 'a full name longer than 5000 characters crashes registration with 500', trips: ['ACC-ROB-001'] },
+  'nul-char-500': { description: 'a NUL character in a string crashes registration with 500', trips: ['ACC-ROB-002'] },
+  'wrong-types-500': { description: 'a non-string password crashes registration with 500', trips: ['ACC-ROB-003'] },
+  'xml-body-500': { description: 'an XML body crashes update_location with 500', trips: ['ACC-ROB-004'] },
+
+  // Races
+  'register-race': { description: 'registration checks email uniqueness, then yields before storing: concurrent registrations all succeed', trips: ['ACC-RACE-001'] },
+  'otp-verify-race': { description: 'verify-otp yields between checking and consuming the code', trips: ['ACC-RACE-002'] },
+  'reset-race': { description: 'a reset yields between checking and consuming the code', trips: ['ACC-RACE-003'] },
+  'rotate-refresh-race': { description: 'refresh rotates and blacklists, but yields between checking and blacklisting', trips: ['ACC-RACE-004'] },
+
+  // Throttling
+  'no-login-throttling': { description: 'failed logins are never throttled', trips: ['ACC-THR-001'] },
+  'no-retry-after': { description: '429 answers carry no Retry-After', trips: ['ACC-THR-002'] },
+  'no-otp-send-throttling': { description: 'send-otp is never throttled', trips: ['ACC-THR-003'] },
+  'no-reset-send-throttling': { description: 'reset send_otp is never throttled', trips: ['ACC-THR-004'] },
+
+  // Expiry
+  'ignores-token-expiry': { description: 'expired access tokens are accepted', trips: ['ACC-CLK-001'] },
+  'otp-never-expires': { description: 'verification codes never expire', trips: ['ACC-CLK-002'] },
+  'permanent-lockout': { description: 'an account throttled for failed logins stays locked for good', trips: ['ACC-CLK-003'] },
 } as const satisfies Record<string, Fault>;
 
 export type FaultName = keyof typeof FAULTS;
@@ -138,7 +191,8 @@ export const QUIRKS = {
   'extra-fields': 'every object in an answer carries extra properties',
   'other-messages': 'every message text differs from the examples in the seed',
   'numeric-ids': 'user and wallet ids are numeric strings instead of UUIDs',
-  'rate-limit': 'login, send-otp and reset send_otp are throttled per account and answer 429 with Retry-After past the limit',
+  'rate-limit': 'tighter throttling than the default: 3 failed logins, 3 sends a minute',
+  'refresh-rotation-race-safe': 'rotation with an atomic blacklist: concurrent refreshes of one token succeed exactly once',
 } as const;
 
 export type QuirkName = keyof typeof QUIRKS;
