@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FLOWS, REQUIREMENTS } from '../helpers/catalogue.js';
+import { EXCLUSIVE_FLOWS, FLOWS, REQUIREMENTS, type Flow } from '../helpers/catalogue.js';
 import { ConfigError, helpText, loadConfig, type Config, type OtpSource } from '../helpers/config.js';
-import { HttpClient } from '../helpers/http.js';
+import { connect } from 'node:net';
 import type { RunSettings } from '../helpers/runtime.js';
 import type { ReferenceServer } from '../reference/server.js';
 import { consoleSummary, reportPaths, summarize, writeReports } from './reports.js';
@@ -18,6 +18,7 @@ import { VerdictCollector } from './verdicts.js';
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PROFILE = 'tasklink';
 const EMBEDDED_OTP_HOOK: OtpSource = { kind: 'http', template: '/__conformance__/otp?identifier={identifier}&channel={channel}&purpose={purpose}' };
+const EMBEDDED_CLOCK_HOOK = '/__conformance__/clock';
 const REACH_TIMEOUT_MS = 4000;
 
 export const EXIT = { conforming: 0, failed: 1, noRun: 2 } as const;
@@ -37,20 +38,29 @@ function describeOtpSource(source: OtpSource | null, embedded: boolean): string 
   return source.kind === 'fixed' ? 'fixed code' : source.kind === 'http' ? `http ${source.template.split('?')[0]}` : 'command';
 }
 
-/** One request to the base URL: any HTTP answer means the target is there. */
-async function unreachable(baseUrl: string, timeoutMs: number): Promise<string | null> {
-  const client = new HttpClient({ timeoutMs: Math.min(timeoutMs, REACH_TIMEOUT_MS), maxBodyBytes: 1024 * 1024 });
-  try {
-    const ex = await client.send('GET', baseUrl, { retryOnRateLimit: false });
-    return ex.status === null ? (ex.failure ?? 'no response') : null;
-  } finally {
-    await client.close();
-  }
+/**
+ * Reachable means a TCP connection opens. A server that connects but misbehaves (hangs, resets,
+ * answers garbage) is a failing target, reported by the checks, not a run that could not be made.
+ */
+function unreachable(baseUrl: string, timeoutMs: number): Promise<string | null> {
+  const url = new URL(baseUrl);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return new Promise((resolve) => {
+    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port });
+    const done = (problem: string | null) => {
+      socket.destroy();
+      resolve(problem);
+    };
+    socket.setTimeout(Math.min(timeoutMs, REACH_TIMEOUT_MS), () => done(`no connection within ${Math.min(timeoutMs, REACH_TIMEOUT_MS)} ms`));
+    socket.once('connect', () => done(null));
+    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOTFOUND' ? 'host not found' : `${e.code ?? 'error'}: ${e.message}`));
+  });
 }
 
 interface Target {
   readonly baseUrl: string;
   readonly otpSource: OtpSource | null;
+  readonly clockHook: string | null;
   readonly server: ReferenceServer | null;
 }
 
@@ -58,18 +68,23 @@ async function prepareTarget(config: Config): Promise<Target> {
   if (config.baseUrl) {
     const problem = await unreachable(config.baseUrl, config.timeoutMs);
     if (problem) throw new ConfigError(`cannot reach ${config.baseUrl}: ${problem}`);
-    return { baseUrl: config.baseUrl, otpSource: config.otpSource, server: null };
+    return { baseUrl: config.baseUrl, otpSource: config.otpSource, clockHook: config.clockHook, server: null };
   }
   const { startReferenceServer } = await import('../reference/server.js');
   const server = await startReferenceServer({ hooks: true });
-  return { baseUrl: server.baseUrl, otpSource: config.otpSource ?? EMBEDDED_OTP_HOOK, server };
+  return { baseUrl: server.baseUrl, otpSource: config.otpSource ?? EMBEDDED_OTP_HOOK, clockHook: config.clockHook ?? EMBEDDED_CLOCK_HOOK, server };
 }
 
-async function runSuite(config: Config, target: Target, collector: VerdictCollector): Promise<void> {
-  const flows = config.only ?? FLOWS;
+/**
+ * Runs the specs of some flows. Exclusive flows run in a second phase, alone and one check at a
+ * time: they move the target's clock or hammer an endpoint.
+ */
+async function runSuite(config: Config, target: Target, collector: VerdictCollector, flows: readonly Flow[], exclusive: boolean): Promise<void> {
+  if (flows.length === 0) return;
   const settings: RunSettings = {
     baseUrl: target.baseUrl,
     otpSource: target.otpSource,
+    clockHook: target.clockHook === null ? null : new URL(target.clockHook, target.baseUrl).toString(),
     timeoutMs: config.timeoutMs,
     maxBodyBytes: config.maxBodyBytes,
     seed: config.seed,
@@ -86,18 +101,18 @@ async function runSuite(config: Config, target: Target, collector: VerdictCollec
       root: PACKAGE_ROOT,
       config: false,
       include: flows.map((f) => `specs/${f}.spec.ts`),
-      reporters: [collector, ['html', { outputFile: join(config.reportDir, 'html', 'index.html') }]],
+      reporters: exclusive ? [collector] : [collector, ['html', { outputFile: join(config.reportDir, 'html', 'index.html') }]],
       provide: { accounts: settings },
       pool: 'threads',
       isolate: false,
-      fileParallelism: true,
+      fileParallelism: !exclusive,
       // A remote target is latency-bound: more spec files in flight pay off (150 ms added latency:
       // 9.1 s with 2 workers, 4.5 s with 4). The embedded server shares our 2 cores: 2 is faster there.
-      maxWorkers: target.server ? 2 : 4,
-      sequence: { concurrent: true },
+      maxWorkers: exclusive ? 1 : target.server ? 2 : 4,
+      sequence: { concurrent: !exclusive },
       maxConcurrency: 12,
       // A check makes a handful of requests, each bounded by the per-request timeout.
-      testTimeout: Math.max(30_000, config.timeoutMs * 6),
+      testTimeout: Math.max(60_000, config.timeoutMs * 12),
       watch: false,
       passWithNoTests: true,
     },
@@ -131,7 +146,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const flows = config.only ?? FLOWS;
   const collector = new VerdictCollector();
   try {
-    await runSuite(config, target, collector);
+    await runSuite(config, target, collector, flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f)), false);
+    await runSuite(config, target, collector, flows.filter((f) => EXCLUSIVE_FLOWS.includes(f)), true);
   } catch (error) {
     collector.problems.push(`the test runner stopped: ${(error as Error).message}`);
   } finally {

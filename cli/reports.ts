@@ -83,7 +83,7 @@ function junitCase(r: Result): string {
     case 'skipped':
       return `${open}\n      <skipped message="${first}"/>\n    </testcase>`;
     case 'warning':
-      return `${open}\n      <system-out>${escapeXml(`warning (${r.level}, does not fail the run without --strict): ${r.message}`)}</system-out>\n    </testcase>`;
+      return `${open}\n      <system-out>${escapeXml(`warning: ${r.message}\n${r.advice ?? ''}`)}</system-out>\n    </testcase>`;
     default:
       return `${open}\n    </testcase>`;
   }
@@ -107,7 +107,8 @@ export function htmlReport(summary: Summary): string {
   const rows = summary.results
     .map((r) => {
       const open = r.status === 'failed' || r.status === 'warning' ? ' open' : '';
-      const detail = r.message ? `<details${open}><summary>${escapeHtml(r.message.split('\n')[0] ?? '')}</summary><pre>${escapeHtml(r.message)}</pre></details>` : '';
+      const advice = r.advice ? `<p class="advice">${escapeHtml(r.advice)}</p>` : '';
+      const detail = r.message ? `<details${open}><summary>${escapeHtml(r.message.split('\n')[0] ?? '')}</summary>${advice}<pre>${escapeHtml(r.message)}</pre></details>` : '';
       return `<tr class="${r.status}"><td><span class="badge" style="background:${STATUS_STYLE[r.status]}">${r.status}</span></td><td><code>${escapeHtml(r.id)}</code></td><td>${r.level}</td><td>${escapeHtml(r.flow)}</td><td>${escapeHtml(r.title)}<div class="src">${escapeHtml(r.source)}</div>${detail}</td></tr>`;
     })
     .join('\n');
@@ -122,7 +123,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1f2328}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d0d7de;padding:.4rem .5rem;text-align:left;vertical-align:top}
 .badge{color:#fff;border-radius:1rem;padding:.1rem .55rem;font-size:12px;white-space:nowrap}
 .src{color:#6e7781;font-size:12px}pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:.6rem;border-radius:6px;font-size:12px}
-summary{cursor:pointer;color:#57606a}
+summary{cursor:pointer;color:#57606a}.advice{background:#fff8c5;padding:.4rem .6rem;border-radius:6px}
 </style></head><body>
 <h1>accounts-conformance</h1>
 <p>Target <code>${escapeHtml(summary.target.baseUrl)}</code>${summary.target.embedded ? ' (embedded reference server)' : ''} · profile <code>${escapeHtml(summary.target.profile)}</code> · OTP source: ${escapeHtml(summary.target.otpSource)} · seed <code>${summary.seed}</code>${summary.strict ? ' · strict' : ''} · ${escapeHtml(summary.startedAt)} · ${(summary.durationMs / 1000).toFixed(1)} s</p>
@@ -167,7 +168,9 @@ function indent(text: string, prefix: string, maxLines = 14): string {
 export function consoleSummary(summary: Summary, paths: ReportPaths, flows: readonly Flow[]): string {
   const out: string[] = [];
   for (const r of summary.results.filter((x) => x.status === 'failed' || x.status === 'warning')) {
-    out.push(`${r.status === 'failed' ? '✗ FAILED ' : '! WARNING'} ${r.id} (${r.level}) ${r.title}`, indent(r.message, '    '), '');
+    out.push(`${r.status === 'failed' ? '✗ FAILED ' : '! WARNING'} ${r.id} (${r.level}) ${r.title}`, indent(r.message, '    '));
+    if (r.advice) out.push(indent(r.advice, '    ↳ '));
+    out.push('');
   }
   const header = `${'flow'.padEnd(10)} ${'passed'.padStart(6)} ${'failed'.padStart(6)} ${'warnings'.padStart(8)} ${'skipped'.padStart(7)}`;
   out.push(header, '-'.repeat(header.length));

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 import { REQUIREMENTS, findRequirement, type Flow, type Level, type Requirement } from '../helpers/catalogue.js';
+import { BREAKER_MARK } from '../helpers/http.js';
 import { mask } from '../helpers/mask.js';
 
 export type Status = 'passed' | 'failed' | 'warning' | 'skipped';
@@ -19,6 +20,8 @@ export interface Result {
   readonly source: string;
   readonly message: string;
   readonly durationMs: number;
+  /** For a SHOULD finding: why it is only a warning, and the usual fix. */
+  readonly advice?: string;
 }
 
 interface Meta {
@@ -60,11 +63,17 @@ export class VerdictCollector implements Reporter {
       return;
     }
     const verdict = verdictOf(test);
-    this.results.set(id, { ...base(req), ...verdict, message: mask(verdict.message), durationMs: Math.round(test.diagnostic()?.duration ?? 0) });
+    const finding = req.level === 'SHOULD' && (verdict.status === 'warning' || verdict.status === 'failed');
+    const advice = finding ? `SHOULD (${req.source}): a warning, not a failure, unless --strict. ${req.advice ?? ''}`.trim() : undefined;
+    this.results.set(id, { ...base(req), ...verdict, message: mask(verdict.message), durationMs: Math.round(test.diagnostic()?.duration ?? 0), ...(advice ? { advice } : {}) });
   }
 
   /** Every requirement of the selected flows, in catalogue order. */
   verdicts(flows: readonly Flow[]): Result[] {
+    const broken = [...this.results.values()].filter((r) => r.message.includes(BREAKER_MARK)).length;
+    if (broken > 0 && !this.problems.some((p) => p.includes(BREAKER_MARK))) {
+      this.problems.push(`${BREAKER_MARK}: the target stopped answering during the run; ${broken} checks failed without reaching it`);
+    }
     return REQUIREMENTS.filter((r) => flows.includes(r.flow)).map((r) => {
       const result = this.results.get(r.id);
       if (!result) return { ...base(r), status: 'failed', message: notRunMessage(this.problems), durationMs: 0 };

@@ -10,7 +10,7 @@ import { requirement, titleOf, type Level, type RequirementId } from './catalogu
 import { NotApplicable, SetupFailure } from './checks.js';
 import { mask } from './mask.js';
 import { OtpUnavailable, type OtpRequest } from './otp.js';
-import { runtime, type Runtime } from './runtime.js';
+import { ClockUnavailable, runtime, type Runtime } from './runtime.js';
 import { loginAs, registerUser, type Account, type NewUser, type Tokens } from './users.js';
 
 export interface RequirementMeta {
@@ -58,11 +58,13 @@ export function check(id: RequirementId, body: (t: CheckContext) => Promise<void
     const meta: RequirementMeta = { id, level: req.level, source: req.source };
     ctx.task.meta.requirement = meta;
     if (req.needsOtp && !rt.otp.available) ctx.skip(`needs a real OTP: ${rt.otp.description}`);
+    if (req.needsClock && !rt.clock.available) ctx.skip("needs the target's clock hook: none configured (--clock-hook)");
     try {
       await body(contextFor(rt, id));
     } catch (error) {
       if (error instanceof SetupFailure) ctx.skip(mask(`setup failed: ${error.requirementId} — ${error.message}`));
       if (error instanceof OtpUnavailable) ctx.skip(mask(`needs a real OTP: ${error.message}`));
+      if (error instanceof ClockUnavailable) ctx.skip(mask(`needs the target's clock hook: ${error.message}`));
       if (error instanceof NotApplicable) ctx.skip(mask(`not applicable: ${error.message}`));
       const message = mask(error instanceof Error ? error.message : String(error));
       if (req.level === 'SHOULD' && !rt.settings.strict) {

@@ -37,6 +37,9 @@ function statusProblem(ex: Exchange, expected: readonly number[]): string | null
   if (ex.status === null) return `expected ${want}, but no response arrived: ${ex.failure ?? 'unknown failure'}`;
   if (ex.failure) return `expected ${want}, got ${ex.status} with a broken body: ${ex.failure}`;
   if (expected.includes(ex.status)) return null;
+  if (ex.status >= 300 && ex.status < 400) {
+    return `expected ${want}, got redirect ${ex.status} to ${ex.headers.location ?? '(no Location)'} (the suite does not follow redirects)`;
+  }
   if (ex.status >= 500) return `expected ${want}, got server error ${ex.status} (no request of the suite may produce a 5xx)`;
   return `expected status ${want}, got ${ex.status}`;
 }

@@ -21,6 +21,8 @@ export interface Config {
   /** The target's base URL, ending in '/'; null means: start the embedded reference server. */
   readonly baseUrl: string | null;
   readonly otpSource: OtpSource | null;
+  /** URL (absolute, or a path on the target's origin) that advances the target's clock. */
+  readonly clockHook: string | null;
   readonly reportDir: string;
   readonly strict: boolean;
   readonly seed: number;
@@ -43,6 +45,7 @@ interface OptionSpec {
 export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'base-url', env: 'ACCOUNTS_BASE_URL', help: 'base URL of the API under test, e.g. http://127.0.0.1:8000/api/v1/ (default: start the embedded reference server)' },
   { flag: 'otp-source', env: 'ACCOUNTS_OTP_SOURCE', help: 'how to read OTPs: fixed:<code> | http:<url template> | command:<shell command>' },
+  { flag: 'clock-hook', env: 'ACCOUNTS_CLOCK_HOOK', help: 'POST {"advance_seconds": N} here to move the target\'s clock (expiry checks); a path resolves against the target' },
   { flag: 'report-dir', env: 'ACCOUNTS_REPORT_DIR', help: 'where reports are written (default: reports/)' },
   { flag: 'strict', env: 'ACCOUNTS_STRICT', boolean: true, help: 'SHOULD-level failures fail the run' },
   { flag: 'seed', env: 'ACCOUNTS_SEED', help: 'faker seed, to replay a run (default: random, printed)' },
@@ -142,6 +145,17 @@ export function parseOtpSource(value: string): OtpSource {
   }
 }
 
+function parseClockHook(value: string): string {
+  if (value.startsWith('/')) return value;
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ConfigError(`--clock-hook must be an http(s) URL or a path on the target, not '${value}'`);
+}
+
 function parseOnly(value: string | undefined): Flow[] | null {
   if (value === undefined) return null;
   const names = value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -164,6 +178,7 @@ export function loadConfig(sources: ConfigSources): Config {
   const config: Config = {
     baseUrl: raw['base-url'] === undefined ? null : parseBaseUrl(raw['base-url']),
     otpSource: raw['otp-source'] === undefined ? null : parseOtpSource(raw['otp-source']),
+    clockHook: raw['clock-hook'] === undefined ? null : parseClockHook(raw['clock-hook']),
     reportDir: resolve(sources.cwd, raw['report-dir'] ?? 'reports'),
     strict: parseBoolean('strict', raw.strict),
     seed: parseInteger('seed', raw.seed, Math.floor(Math.random() * 1_000_000), 0, 2 ** 31 - 1),

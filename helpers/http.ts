@@ -69,10 +69,18 @@ function describeNetworkError(error: unknown, timeoutMs: number): string {
     return `no complete response within ${timeoutMs} ms (timeout)`;
   }
   if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset by the server before a complete response';
+  if (code === 'ECONNRESET') return 'connection reset by the server before a complete response';
+  if (code === 'UND_ERR_SOCKET') return 'the server closed the connection before a complete response';
   if (code === 'ENOTFOUND') return 'host not found';
   return `${code ?? e.name ?? 'error'}: ${e.message ?? String(error)}`;
 }
+
+/**
+ * After this many transport failures in a row (no HTTP answer at all), the target is taken for
+ * dead: the remaining requests fail at once instead of each waiting out its timeout.
+ */
+const BREAKER_THRESHOLD = 6;
+export const BREAKER_MARK = 'circuit breaker open';
 
 function decode(bytes: Buffer, encoding: string, limit: number): Buffer {
   const opts = { maxOutputLength: limit };
@@ -104,6 +112,8 @@ function parseJson(text: string, contentType: string): { json: unknown; jsonErro
 
 export class HttpClient {
   private readonly agent: Agent;
+  private failuresInARow = 0;
+  private lastFailure = '';
 
   constructor(private readonly options: ClientOptions) {
     this.agent = new Agent({ keepAliveTimeout: 10_000, connections: 64, connect: { timeout: options.timeoutMs } });
@@ -122,11 +132,26 @@ export class HttpClient {
   }
 
   private async once(method: string, url: string, opts: SendOptions): Promise<Exchange> {
+    const ex = await this.attempt(method, url, opts);
+    if (ex.status === null && !ex.failure?.startsWith(BREAKER_MARK)) {
+      this.failuresInARow++;
+      this.lastFailure = ex.failure ?? 'no response';
+    } else if (ex.status !== null) {
+      this.failuresInARow = 0;
+    }
+    return ex;
+  }
+
+  private async attempt(method: string, url: string, opts: SendOptions): Promise<Exchange> {
     const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'gzip, deflate, br', ...opts.headers };
     if (opts.body) headers['content-type'] = opts.body.contentType;
     const request: ExchangeRequest = { method, url, headers, body: opts.body };
     const started = performance.now();
     const base = { request, headers: {}, contentType: '', text: '', json: undefined, bytes: Buffer.alloc(0) };
+    if (this.failuresInARow >= BREAKER_THRESHOLD) {
+      const failure = `${BREAKER_MARK}: the target failed ${this.failuresInARow} requests in a row (last: ${this.lastFailure}), so this one was not sent`;
+      return { ...base, status: null, durationMs: 0, failure };
+    }
     try {
       const res = await undiciRequest(url, {
         method: method as 'GET',

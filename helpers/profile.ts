@@ -35,7 +35,7 @@ export type UserField =
   | 'id' | 'phone' | 'email' | 'phoneVerified' | 'emailVerified' | 'role' | 'rating' | 'tasksPosted'
   | 'tasksCompleted' | 'createdAt' | 'fullName' | 'image' | 'bio' | 'dateOfBirth' | 'gender';
 
-export type PrivilegedField = 'emailVerified' | 'phoneVerified' | 'rating' | 'tasksPosted' | 'tasksCompleted';
+export type PrivilegedField = 'emailVerified' | 'phoneVerified' | 'rating' | 'tasksPosted' | 'tasksCompleted' | 'walletBalance';
 
 export type ResponsePointer =
   | 'authData' | 'authUser' | 'authTokens' | 'tokenAccess' | 'tokenRefresh' | 'refreshData' | 'refreshAccess'

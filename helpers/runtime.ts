@@ -4,6 +4,7 @@
  */
 import { inject } from 'vitest';
 import { Api } from './api.js';
+import { jsonBody } from './bodies.js';
 import { Checks } from './checks.js';
 import type { OtpSource } from './config.js';
 import { HttpClient } from './http.js';
@@ -13,6 +14,8 @@ import { loadProfile, type TargetProfile } from './profile.js';
 export interface RunSettings {
   readonly baseUrl: string;
   readonly otpSource: OtpSource | null;
+  /** Absolute URL of the target's clock hook, or null. */
+  readonly clockHook: string | null;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
   readonly seed: number;
@@ -28,6 +31,28 @@ declare module 'vitest' {
   }
 }
 
+/** The target's clock hook is missing or did not answer: checks that need it are skipped. */
+export class ClockUnavailable extends Error {
+  override readonly name = 'ClockUnavailable';
+}
+
+export interface Clock {
+  readonly available: boolean;
+  /** Moves the target's clock forward. */
+  advance(seconds: number): Promise<void>;
+}
+
+function clockHook(client: HttpClient, url: string | null): Clock {
+  return {
+    available: url !== null,
+    advance: async (seconds) => {
+      if (!url) throw new ClockUnavailable('no clock hook configured (--clock-hook)');
+      const ex = await client.send('POST', url, { body: jsonBody({ advance_seconds: Math.ceil(seconds) }), retryOnRateLimit: false });
+      if (ex.status === null || ex.status >= 300) throw new ClockUnavailable(`the clock hook answered ${ex.status ?? ex.failure}`);
+    },
+  };
+}
+
 export interface Runtime {
   readonly settings: RunSettings;
   readonly client: HttpClient;
@@ -35,6 +60,7 @@ export interface Runtime {
   readonly api: Api;
   readonly checks: Checks;
   readonly otp: OtpReader;
+  readonly clock: Clock;
 }
 
 let current: Runtime | null = null;
@@ -47,6 +73,6 @@ export function runtime(): Runtime {
   const profile = loadProfile(settings.profile);
   const api = new Api(client, profile, settings.baseUrl);
   const otp = otpReader(settings.otpSource, client, api.origin, settings.timeoutMs);
-  current = { settings, client, profile, api, checks: new Checks(profile), otp };
+  current = { settings, client, profile, api, checks: new Checks(profile), otp, clock: clockHook(client, settings.clockHook) };
   return current;
 }

@@ -1,6 +1,6 @@
 import { check, type CheckContext } from '../helpers/check.js';
-import { expectEqual } from '../helpers/checks.js';
-import { userField, type Account } from '../helpers/users.js';
+import { expectEqual, expectThat, fail, NotApplicable } from '../helpers/checks.js';
+import { newPassword, userField, type Account } from '../helpers/users.js';
 
 type Channel = 'email' | 'phone';
 
@@ -75,3 +75,48 @@ check('ACC-OTP-008', async (t) => {
   expectEqual(ex, value, false, 'the phone verification flag after presenting the email code for the phone');
 });
 
+check('ACC-OTP-009', async (t) => {
+  const account = await t.registerUser();
+  await sendCode(t, account, 'email');
+  const code = await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' });
+  for (let i = 0; i < 10; i++) {
+    const guess = await verify(t, account, 'email', otherCode(code));
+    // Throttling the guesses is as good as burning the code.
+    if (guess.status === 429) return;
+  }
+  const ex = await verify(t, account, 'email', code);
+  expectThat(ex, ex.status !== 200, 'the right code still verified after 10 wrong guesses: the code can be brute-forced');
+});
+
+check('ACC-OTP-010', async (t) => {
+  if (t.settings.otpSource?.kind === 'fixed') throw new NotApplicable('the OTP source is a fixed code from the configuration, not one the server generated');
+  const account = await t.registerUser();
+  await sendCode(t, account, 'email');
+  const code = await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' });
+  if (!/^\d{6}$/.test(code)) fail(`the code the server sent has ${code.length} characters${/^\d+$/.test(code) ? '' : ', not all digits'}; the contract says 6 digits`);
+});
+
+check('ACC-OTP-011', async (t) => {
+  const account = await t.registerUser();
+  await sendCode(t, account, 'email');
+  const code = await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' });
+  const next = newPassword(t.faker);
+  const fields = { identifier: account.email, code, newPassword: next, newPasswordConfirm: next };
+  t.checks.expectRefused(await t.api.call('resetConfirm', { fields }), 400);
+});
+
+check('ACC-OTP-012', async (t) => {
+  const account = await t.registerUser();
+  const answers = [
+    await t.api.call('sendOtp', { credential: { token: account.access }, fields: { channel: t.profile.values.channel.email } }),
+    await t.api.call('resetRequest', { fields: { identifier: account.email } }),
+  ];
+  const codes = [
+    await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' }),
+    await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'reset' }),
+  ];
+  answers.forEach((ex, i) => {
+    t.checks.expectOk(ex, 200);
+    expectThat(ex, !ex.text.includes(codes[i] as string), 'the answer carries the code it just sent out of band');
+  });
+});

@@ -14,7 +14,7 @@ describe.concurrent('every fault of the reference server is caught', () => {
     const { trips } = FAULTS[fault];
     const server = await startReferenceServer({ hooks: true, faults: [fault] });
     try {
-      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--only', flowsOf(trips)]);
+      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--only', flowsOf(trips)]);
       const statuses = statusesOf(run.summary());
       const expected = Object.fromEntries(trips.map((id) => [id, REQUIREMENTS.find((r) => r.id === id)?.level === 'MUST' ? 'failed' : 'warning']));
       expect(Object.fromEntries(trips.map((id) => [id, statuses[id]])), run.stdout).toEqual(expected);

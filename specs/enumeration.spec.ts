@@ -1,0 +1,27 @@
+import { check } from '../helpers/check.js';
+import { fail } from '../helpers/checks.js';
+import type { Exchange } from '../helpers/http.js';
+import { sameShape, shapeOf } from '../helpers/shape.js';
+import { newPassword, uniqueEmail } from '../helpers/users.js';
+
+/** Two answers an attacker must not be able to tell apart: same status, same body structure. */
+function expectAlike(known: Exchange, unknown: Exchange, what: string): void {
+  if (known.status !== unknown.status) fail(`${what}: ${known.status} for an existing account, ${unknown.status} for an unknown one`, known, unknown);
+  if (!sameShape(known.json, unknown.json)) {
+    fail(`${what}: the answers differ in structure (${JSON.stringify(shapeOf(known.json))} vs ${JSON.stringify(shapeOf(unknown.json))})`, known, unknown);
+  }
+}
+
+check('ACC-ENUM-001', async ({ api, registerUser, faker }) => {
+  const account = await registerUser();
+  const known = await api.call('resetRequest', { fields: { identifier: account.email } });
+  const unknown = await api.call('resetRequest', { fields: { identifier: uniqueEmail(faker) } });
+  expectAlike(known, unknown, 'a reset request tells whether an account exists');
+});
+
+check('ACC-ENUM-002', async ({ api, registerUser, faker }) => {
+  const account = await registerUser();
+  const wrongPassword = await api.call('login', { fields: { username: account.email, password: newPassword(faker) }, retryOnRateLimit: false });
+  const unknownUser = await api.call('login', { fields: { username: uniqueEmail(faker), password: newPassword(faker) }, retryOnRateLimit: false });
+  expectAlike(wrongPassword, unknownUser, 'a failed login tells whether an account exists');
+});

@@ -1,0 +1,72 @@
+import { check, type CheckContext } from '../helpers/check.js';
+import { expectEqual, expectThat, fail } from '../helpers/checks.js';
+import type { Exchange } from '../helpers/http.js';
+import { makePng } from '../helpers/images.js';
+import { pointer } from '../helpers/profile.js';
+import { newUserInput, registerFields, tokensOf, userField } from '../helpers/users.js';
+
+const SECRET_KEY = /pass(word)?|hash|salt/i;
+const HASH_VALUE = /^(pbkdf2_sha\d+|argon2(id|i)?|bcrypt(_sha256)?|scrypt|sha\d+|md5)\$|^\$2[aby]\$\d+\$/;
+
+function leaks(value: unknown, password: string, path = ''): string[] {
+  if (typeof value === 'string') return value === password || HASH_VALUE.test(value) ? [path || '(root)'] : [];
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => [...(SECRET_KEY.test(k) ? [`${path}.${k}`] : []), ...leaks(v, password, `${path}.${k}`)]);
+}
+
+function expectNoPassword(ex: Exchange, password: string): void {
+  const found = leaks(ex.json, password);
+  if (found.length) fail(`the answer carries a password or a password hash at ${found.join(', ')}`, ex);
+}
+
+check('ACC-EXP-001', async (t) => {
+  const input = newUserInput(t.faker, t.profile);
+  const registered = await t.api.call('register', { fields: registerFields(input) });
+  t.checks.expectOk(registered, 201);
+  expectNoPassword(registered, input.password);
+  const account = await t.loginAs(input.email, input.password);
+  const credential = { token: account.access };
+  for (const ex of [
+    await t.api.call('login', { fields: { username: input.phone, password: input.password } }),
+    await t.api.call('me', { credential }),
+    await t.api.call('updateProfile', { credential, fields: { bio: t.faker.lorem.sentence() }, files: { image: { filename: 'a.png', contentType: 'image/png', bytes: makePng() } } }),
+  ]) {
+    t.checks.expectOk(ex, 200);
+    expectNoPassword(ex, input.password);
+  }
+});
+
+async function balanceOf(t: CheckContext, token: string): Promise<{ ex: Exchange; balance: unknown }> {
+  const ex = await t.api.call('wallet', { credential: { token } });
+  t.checks.expectOk(ex, 200);
+  return { ex, balance: pointer(t.api.read(ex, 'wallet'), t.profile.wallet.balance) };
+}
+
+check('ACC-EXP-002', async (t) => {
+  const privileged = { tasksPosted: 99, tasksCompleted: 99, walletBalance: 1_000_000 };
+  const registered = await t.api.call('register', { fields: registerFields(newUserInput(t.faker, t.profile)), privileged });
+  if (registered.status === 400) return t.checks.expectErrorEnvelope(registered);
+  t.checks.expectOk(registered, 201);
+  const account = await t.registerUser();
+  const updated = await t.api.call('updateProfile', { credential: { token: account.access }, fields: { bio: 'x' }, privileged: { tasksPosted: '99', walletBalance: '1000000' } });
+  if (updated.status !== 400) t.checks.expectOk(updated, 200);
+  const me = await t.api.call('me', { credential: { token: account.access } });
+  t.checks.expectOk(me, 200);
+  expectEqual(me, userField(t.api, t.api.read(me, 'user'), 'tasksPosted'), 0, 'the tasks-posted counter after sending 99 through update_me');
+  const after = await balanceOf(t, account.access);
+  expectEqual(after.ex, after.balance, 0, 'the wallet balance after sending 1000000 through update_me');
+  const tokens = tokensOf(t.api, registered);
+  if (!tokens) fail('registration answered without tokens', registered);
+  const first = await balanceOf(t, tokens.access);
+  expectThat(first.ex, first.balance === 0, `the wallet balance after sending 1000000 at registration is ${JSON.stringify(first.balance)}`);
+});
+
+check('ACC-EXP-003', async (t) => {
+  const first = await t.registerUser();
+  const second = await t.registerUser();
+  for (const account of [first, second]) {
+    const me = await t.api.call('me', { credential: { token: account.access } });
+    t.checks.expectOk(me, 200);
+    expectEqual(me, userField(t.api, t.api.read(me, 'user'), 'id'), account.id, "the id of the user shown for this user's token");
+  }
+});

@@ -1,0 +1,41 @@
+import { check, type CheckContext } from '../helpers/check.js';
+import { fail, NotApplicable } from '../helpers/checks.js';
+import { hammer, retryAfterSeconds, type Hammering } from '../helpers/throttle.js';
+import { newPassword, type Account } from '../helpers/users.js';
+
+/** NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one account. */
+const LOGIN_LIMIT = 100;
+const SEND_LIMIT = 30;
+
+function wrongLogins(t: CheckContext, account: Account): Promise<Hammering> {
+  const wrong = newPassword(t.faker);
+  return hammer(LOGIN_LIMIT, () => t.api.call('login', { fields: { username: account.email, password: wrong }, retryOnRateLimit: false }));
+}
+
+function notThrottled(result: Hammering, what: string): never {
+  fail(`${result.attempts} ${what} in a row were never throttled (no 429)`, ...(result.last ? [result.last] : []));
+}
+
+check('ACC-THR-001', async (t) => {
+  const result = await wrongLogins(t, await t.registerUser());
+  if (!result.throttled) notThrottled(result, 'failed logins for one account');
+});
+
+check('ACC-THR-002', async (t) => {
+  const result = await wrongLogins(t, await t.registerUser());
+  if (!result.throttled) throw new NotApplicable(`no login was throttled within ${LOGIN_LIMIT} attempts, so there is no 429 to inspect (see ACC-THR-001)`);
+  if (retryAfterSeconds(result.throttled) === undefined) fail('the 429 answer carries no usable Retry-After header', result.throttled);
+});
+
+check('ACC-THR-003', async (t) => {
+  const account = await t.registerUser();
+  const channel = t.profile.values.channel.email;
+  const result = await hammer(SEND_LIMIT, () => t.api.call('sendOtp', { credential: { token: account.access }, fields: { channel }, retryOnRateLimit: false }));
+  if (!result.throttled) notThrottled(result, 'send-otp requests for one user');
+});
+
+check('ACC-THR-004', async (t) => {
+  const account = await t.registerUser();
+  const result = await hammer(SEND_LIMIT, () => t.api.call('resetRequest', { fields: { identifier: account.email }, retryOnRateLimit: false }));
+  if (!result.throttled) notThrottled(result, 'reset requests for one identifier');
+});

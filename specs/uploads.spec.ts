@@ -1,0 +1,46 @@
+import type { Upload } from '../helpers/bodies.js';
+import { check, type CheckContext } from '../helpers/check.js';
+import { expectStatus, expectThat, fail } from '../helpers/checks.js';
+import type { Exchange } from '../helpers/http.js';
+import { makePng } from '../helpers/images.js';
+import { userField } from '../helpers/users.js';
+
+async function upload(t: CheckContext, file: Upload): Promise<Exchange> {
+  const account = await t.registerUser();
+  return t.api.call('updateProfile', { credential: { token: account.access }, files: { image: file } });
+}
+
+function imageUrl(t: CheckContext, ex: Exchange): string {
+  const url = userField(t.api, t.api.read(ex, 'user'), 'image');
+  if (typeof url !== 'string') fail('the upload was accepted but the answer has no image URL', ex);
+  return url;
+}
+
+check('ACC-UPL-001', async (t) => {
+  const ex = await upload(t, { filename: 'avatar.png', contentType: 'image/png', bytes: Buffer.from("<?php echo 'not an image'; ?>\n") });
+  t.checks.expectRefused(ex, 400);
+});
+
+check('ACC-UPL-002', async (t) => {
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(document.domain)</script></svg>';
+  const ex = await upload(t, { filename: 'avatar.svg', contentType: 'image/svg+xml', bytes: Buffer.from(svg) });
+  if (ex.status === 400) return;
+  t.checks.expectOk(ex, 200);
+  const served = await t.api.fetchUrl(imageUrl(t, ex));
+  expectThat(served, !/svg|html|xml/i.test(served.contentType), `an SVG with script was accepted and is served as ${served.contentType}: stored XSS`);
+});
+
+check('ACC-UPL-003', async (t) => {
+  // A real PNG header followed by 12 MiB: far beyond any profile picture.
+  const bytes = Buffer.concat([makePng(4, 4), Buffer.alloc(12 * 1024 * 1024, 0x41)]);
+  const ex = await upload(t, { filename: 'avatar.png', contentType: 'image/png', bytes });
+  expectStatus(ex, 400, 413);
+});
+
+check('ACC-UPL-004', async (t) => {
+  const ex = await upload(t, { filename: '../../../etc/evil.png', contentType: 'image/png', bytes: makePng(8, 8, 3) });
+  if (ex.status === 400) return;
+  t.checks.expectOk(ex, 200);
+  const url = imageUrl(t, ex);
+  expectThat(ex, !/\.\.|%2e%2e/i.test(url), `the stored image URL keeps the client's path-traversal name: ${url}`);
+});
