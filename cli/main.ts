@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { EXCLUSIVE_FLOWS, FLOWS, REQUIREMENTS, type Flow } from '../helpers/catalogue.js';
 import { ConfigError, helpText, loadConfig, type Config, type OtpSource } from '../helpers/config.js';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import type { RunSettings } from '../helpers/runtime.js';
 import type { ReferenceServer } from '../reference/server.js';
 import { consoleSummary, reportPaths, summarize, writeReports } from './reports.js';
@@ -117,6 +118,9 @@ async function runSuite(config: Config, target: Target, collector: VerdictCollec
       passWithNoTests: true,
     },
     { logLevel: 'silent', cacheDir: join(config.reportDir, '.vite') },
+    // vitest's own console output (banners) is noise here: verdicts, problems and unhandled
+    // errors reach the collector and the console summary instead.
+    { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }) },
   );
 }
 

@@ -33,6 +33,12 @@ export function fail(reason: string, ...evidence: Exchange[]): never {
 }
 
 function statusProblem(ex: Exchange, expected: readonly number[]): string | null {
+  const problem = statusMismatch(ex, expected);
+  // A body that claims JSON but is not is worth saying first-hand, whatever the status.
+  return problem && ex.jsonError && isJsonType(ex.contentType) ? `${problem}; and the ${ex.jsonError}` : problem;
+}
+
+function statusMismatch(ex: Exchange, expected: readonly number[]): string | null {
   const want = expected.join(' or ');
   if (ex.status === null) return `expected ${want}, but no response arrived: ${ex.failure ?? 'unknown failure'}`;
   if (ex.failure) return `expected ${want}, got ${ex.status} with a broken body: ${ex.failure}`;

@@ -234,6 +234,7 @@ export function renderExchange(ex: Exchange): string {
   } else {
     lines.push(`← ${ex.status} ${ex.contentType || '(no content-type)'} in ${ex.durationMs} ms${ex.failure ? ` — ${ex.failure}` : ''}`);
     if (ex.text) lines.push(`  ${clip(ex.text)}`);
+    if (ex.jsonError && /json/i.test(ex.contentType) && !ex.failure) lines.push(`  (${ex.jsonError})`);
   }
   lines.push(`Reproduce with: ${curlLine(ex.request)}`);
   return mask(lines.join('\n'));
