@@ -44,7 +44,9 @@ export function multipartBody(fields: Readonly<Record<string, unknown>>, files: 
     curlArgs.push('-F', `${name}=${text}`);
   }
   for (const [name, file] of Object.entries(files)) {
-    form.append(name, file.bytes, { filename: file.filename, contentType: file.contentType });
+    // filepath, not filename: form-data keeps only the last path part of a filename, and the
+    // path-traversal check must send the name exactly as given.
+    form.append(name, file.bytes, { filepath: file.filename, contentType: file.contentType });
     shown.push(`${name}=<${file.filename}, ${file.contentType}, ${file.bytes.length} bytes>`);
     curlArgs.push('-F', `${name}=@${file.filename};type=${file.contentType}`);
   }

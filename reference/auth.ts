@@ -33,6 +33,8 @@ export function authenticate(ctx: Ctx, anonymousFault?: FaultName): void {
     types,
     skipSignature: ctx.fault('ignores-token-signature'),
     allowAlgNone: ctx.fault('accepts-alg-none'),
+    allowShortSignature: ctx.fault('accepts-truncated-token'),
+    ignoreExpiry: ctx.fault('ignores-token-expiry'),
     invalid: () => unauthorized(ctx.t, ctx.t.tokenInvalid),
   }).user;
 }

@@ -13,23 +13,29 @@ import { isPlainObject, typeName } from './validation.js';
 export type BodyKind = 'json' | 'form' | 'none';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Fault upload-unbounded: the cap of multipart bodies, as good as none. */
+const UNBOUNDED_UPLOAD_BYTES = 64 * 1024 * 1024;
 
 /** Reads the whole body; past the cap it keeps draining (so the answer reaches the client) and then refuses. */
-async function readRaw(ctx: Ctx, req: IncomingMessage): Promise<Buffer> {
+async function readRaw(ctx: Ctx, req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    if (size <= limit) chunks.push(chunk);
   }
-  if (size > MAX_BODY_BYTES) {
-    throw new ApiError(413, ctx.t.tooLarge, { detail: [ctx.t.bodyTooLarge(MAX_BODY_BYTES)] }, { connection: 'close' });
+  if (size > limit) {
+    throw new ApiError(413, ctx.t.tooLarge, { detail: [ctx.t.bodyTooLarge(limit)] }, { connection: 'close' });
   }
   return Buffer.concat(chunks);
 }
 
 function isJsonType(type: MediaType): boolean {
   return type.essence === 'application/json' || (type.essence.startsWith('application/') && type.essence.endsWith('+json'));
+}
+
+function isXmlType(type: MediaType): boolean {
+  return type.essence === 'text/xml' || type.essence === 'application/xml' || type.essence.endsWith('+xml');
 }
 
 function parseJson(ctx: Ctx, raw: Buffer): Record<string, unknown> {
@@ -71,11 +77,13 @@ const FORM_TYPES = new Set(['multipart/form-data', 'application/x-www-form-urlen
 /** Fills ctx.body (and ctx.files) from the request. An empty body is an empty object, as in DRF. */
 export async function readBody(ctx: Ctx, kind: BodyKind): Promise<void> {
   if (kind === 'none') return;
-  const raw = await readRaw(ctx, ctx.req);
-  if (raw.length === 0) return;
   const type = parseMediaType(ctx.req.headers['content-type']);
+  const unbounded = kind === 'form' && type.essence === 'multipart/form-data' && ctx.fault('upload-unbounded');
+  const raw = await readRaw(ctx, ctx.req, unbounded ? UNBOUNDED_UPLOAD_BYTES : MAX_BODY_BYTES);
+  if (raw.length === 0) return;
   if (isJsonType(type)) ctx.body = parseJson(ctx, raw);
   else if (kind === 'form' && FORM_TYPES.has(type.essence)) parseForm(ctx, raw, type);
   else if (ctx.fault('unsupported-media-type-500')) crash('unsupported-media-type-500');
+  else if (ctx.fault('xml-body-500') && isXmlType(type)) crash('xml-body-500');
   else throw unsupportedMediaType(ctx, type);
 }

@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import type { FaultName, QuirkName } from './faults.js';
 import { texts, type Texts } from './messages.js';
 import type { RateLimiter } from './ratelimit.js';
+import type { Secrets } from './secrets.js';
 import type { Store, User } from './store.js';
 import { ErrorBag, FieldReader } from './validation.js';
 
@@ -18,6 +19,7 @@ export interface ServerState {
   readonly store: Store;
   readonly clock: Clock;
   readonly limiter: RateLimiter;
+  readonly secrets: Secrets;
   readonly keys: SigningKeys;
   readonly faults: ReadonlySet<FaultName>;
   readonly quirks: ReadonlySet<QuirkName>;

@@ -47,12 +47,21 @@ function firstMessage(errors: FieldErrors): string | undefined {
   return undefined;
 }
 
+/** Faults no-www-authenticate and no-retry-after drop a header the answer should carry. */
+function errorHeaders(ctx: Ctx, error: ApiError): Record<string, string> {
+  const headers = { ...error.headers };
+  if (ctx.fault('no-www-authenticate')) delete headers['www-authenticate'];
+  if (ctx.fault('no-retry-after')) delete headers['retry-after'];
+  return headers;
+}
+
 export function renderError(ctx: Ctx, error: ApiError): Outgoing {
+  const headers = errorHeaders(ctx, error);
   if (error.status === 401 && ctx.fault('unauthorized-envelope-broken')) {
-    return jsonOut(401, { detail: firstMessage(error.errors) ?? error.message }, error.headers);
+    return jsonOut(401, { detail: firstMessage(error.errors) ?? error.message }, headers);
   }
-  if (error.status === 400 && ctx.fault('error-envelope-broken')) return jsonOut(400, error.errors, error.headers);
-  return jsonOut(error.status, decorate(ctx, { success: false, message: error.message, errors: error.errors }), error.headers);
+  if (error.status === 400 && ctx.fault('error-envelope-broken')) return jsonOut(400, error.errors, headers);
+  return jsonOut(error.status, decorate(ctx, { success: false, message: error.message, errors: error.errors }), headers);
 }
 
 /** Anything unexpected (and every deliberate fault crash) is a 500 in the error envelope. */

@@ -41,5 +41,14 @@ export function sniffImage(bytes: Buffer): ImageKind | undefined {
   return KINDS.find((k) => k.test(bytes))?.kind;
 }
 
+/** Never accepted: SVG carries script. Only the upload-accepts-svg fault stores it. */
+export const SVG: ImageKind = { extension: 'svg', contentType: 'image/svg+xml' };
+
+/** The kind a client claims with the part's content type: only the upload faults believe it. */
+export function declaredKind(contentType: string): ImageKind | undefined {
+  const essence = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  return [...KINDS.map((k) => k.kind), SVG].find((kind) => kind.contentType === essence);
+}
+
 /** What a non-image is stored as when the upload-accepts-non-image fault lets it through. */
 export const OPAQUE_FILE: ImageKind = { extension: 'bin', contentType: 'application/octet-stream' };

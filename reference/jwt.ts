@@ -26,6 +26,10 @@ export interface VerifyOptions {
   readonly skipSignature?: boolean;
   /** Fault `accepts-alg-none`: an unsigned token passes. */
   readonly allowAlgNone?: boolean;
+  /** Fault `accepts-truncated-token`: only as much of the MAC as was sent is compared. */
+  readonly allowShortSignature?: boolean;
+  /** Fault `ignores-token-expiry`: exp is not looked at. */
+  readonly ignoreExpiry?: boolean;
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]*$/;
@@ -68,8 +72,9 @@ function checkSignature(token: Decoded, options: VerifyOptions): void {
   if (options.skipSignature) return;
   // Compared as base64url text, not decoded bytes: the last character of a 32-byte MAC carries
   // padding bits, so a tampered last character could decode to the same bytes.
-  const expected = Buffer.from(mac(token.signingInput, options.key));
+  const full = Buffer.from(mac(token.signingInput, options.key));
   const given = Buffer.from(token.signature);
+  const expected = options.allowShortSignature ? full.subarray(0, given.length) : full;
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TokenError('Token signature is invalid');
 }
 
@@ -82,7 +87,7 @@ function checkExpiry(payload: Claims, nowMs: number): void {
 export function verifyJwt(token: string, options: VerifyOptions): Claims {
   const decoded = decodeJwt(token);
   checkSignature(decoded, options);
-  checkExpiry(decoded.payload, options.nowMs);
+  if (!options.ignoreExpiry) checkExpiry(decoded.payload, options.nowMs);
   return decoded.payload;
 }
 

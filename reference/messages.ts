@@ -36,6 +36,7 @@ export interface Texts {
   readonly notNull: string;
   readonly blank: string;
   readonly notString: string;
+  readonly nullCharacters: string;
   readonly maxLength: (n: number) => string;
   readonly phoneLength: string;
   readonly phoneDigits: string;
@@ -101,6 +102,7 @@ const STANDARD: Texts = {
   notNull: 'This field may not be null.',
   blank: 'This field may not be blank.',
   notString: 'Not a valid string.',
+  nullCharacters: 'Null characters are not allowed.',
   maxLength: (n) => `Ensure this field has no more than ${n} characters.`,
   phoneLength: 'Phone number must be exactly 12 characters long.',
   phoneDigits: 'Phone number must contain digits only.',
@@ -166,6 +168,7 @@ const ALTERNATE: Texts = {
   notNull: 'A value is needed here.',
   blank: 'Please do not leave this empty.',
   notString: 'Text is expected here.',
+  nullCharacters: 'Text may not contain NUL characters.',
   maxLength: (n) => `At most ${n} characters, please.`,
   phoneLength: 'Use twelve digits for the phone number.',
   phoneDigits: 'Only digits are allowed in a phone number.',

@@ -4,15 +4,19 @@
  * (ASVS 5.0 6.5.1). Five wrong guesses burn it, so six digits cannot be brute-forced.
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import { CHANNELS, type Channel, type OtpRecord, type Purpose, type Store } from './store.js';
+import type { Ctx } from './context.js';
+import { CHANNELS, type Channel, type OtpRecord, type Purpose } from './store.js';
 
 export const OTP_TTL_MS = 5 * 60 * 1000;
 const MAX_WRONG_GUESSES = 5;
 
-export function issueOtp(store: Store, nowMs: number, userId: string, channel: Channel, purpose: Purpose): OtpRecord {
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const record: OtpRecord = { userId, channel, purpose, code, expiresAt: nowMs + OTP_TTL_MS, used: false, failures: 0 };
-  store.saveOtp(record);
+export function issueOtp(ctx: Ctx, userId: string, channel: Channel, purpose: Purpose): OtpRecord {
+  const digits = ctx.fault('otp-four-digits') ? 4 : 6;
+  const code = String(randomInt(0, 10 ** digits)).padStart(digits, '0');
+  const expiresAt = ctx.fault('otp-never-expires') ? Infinity : ctx.now() + OTP_TTL_MS;
+  const record: OtpRecord = { userId, channel, purpose, code, expiresAt, used: false, failures: 0 };
+  ctx.store.saveOtp(record);
+  ctx.state.secrets.noteOtp(code);
   return record;
 }
 
@@ -35,12 +39,13 @@ export function recordWrongGuess(record: OtpRecord | undefined): void {
 
 /**
  * The live candidate the code matches (with `acceptAny`, any live one: a fault). A miss counts
- * as a wrong guess against the caller's own codes.
+ * as a wrong guess against the caller's own codes (fault otp-unlimited-guesses: it does not).
  */
-export function matchCode(candidates: ReadonlyArray<OtpRecord | undefined>, code: string, nowMs: number, acceptAny: boolean, own: ReadonlyArray<OtpRecord | undefined>): OtpRecord | undefined {
+export function matchCode(ctx: Ctx, candidates: ReadonlyArray<OtpRecord | undefined>, code: string, acceptAny: boolean, own: ReadonlyArray<OtpRecord | undefined>): OtpRecord | undefined {
+  const nowMs = ctx.now();
   const live = candidates.filter((c) => isLive(c, nowMs));
   const hit = acceptAny ? live[0] : live.find((c) => codeMatches(c, code));
-  if (!hit) own.filter((c) => isLive(c, nowMs)).forEach(recordWrongGuess);
+  if (!hit && !ctx.fault('otp-unlimited-guesses')) own.filter((c) => isLive(c, nowMs)).forEach(recordWrongGuess);
   return hit;
 }
 

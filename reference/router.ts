@@ -67,6 +67,7 @@ async function runApi(ctx: Ctx, route: ApiRoute): Promise<Outgoing> {
   if (refused) return refused;
   if (route.auth) authenticate(ctx, route.anonymousFault);
   await readBody(ctx, route.body);
+  ctx.state.secrets.notePasswords(ctx.body);
   return renderSuccess(ctx, await route.handle(ctx));
 }
 

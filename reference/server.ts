@@ -10,6 +10,7 @@ import type { ServerState } from './context.js';
 import { isFaultName, isQuirkName, type FaultName, type QuirkName } from './faults.js';
 import { RateLimiter } from './ratelimit.js';
 import { handleRequest } from './router.js';
+import { Secrets, type SecretsSeen } from './secrets.js';
 import { Store } from './store.js';
 
 export interface ReferenceOptions {
@@ -32,6 +33,8 @@ export interface ReferenceServer {
   readonly origin: string;
   /** origin + basePath */
   readonly baseUrl: string;
+  /** Every password, token and code the server saw or issued so far (for leak tests). */
+  secrets(): SecretsSeen;
   close(): Promise<void>;
 }
 
@@ -84,6 +87,7 @@ export async function startReferenceServer(options: ReferenceOptions = {}): Prom
     store: new Store(quirks.has('numeric-ids')),
     clock: new Clock(),
     limiter: new RateLimiter(),
+    secrets: new Secrets(),
     // Random per server: tokens never outlive the process, and one server's tokens mean nothing to another.
     keys: { good: randomBytes(32), bad: randomBytes(32) },
     faults: checkedNames(options.faults ?? [], isFaultName, 'fault'),
@@ -106,5 +110,5 @@ export async function startReferenceServer(options: ReferenceOptions = {}): Prom
       server.close((error) => (error ? reject(error) : resolve()));
       server.closeAllConnections();
     }));
-  return { origin, baseUrl: `${origin}${state.basePath}`, close };
+  return { origin, baseUrl: `${origin}${state.basePath}`, secrets: () => state.secrets.seen(), close };
 }

@@ -30,8 +30,8 @@ export interface User {
   profile: Profile;
   location: { latitude: number; longitude: number } | null;
   wallet_id: string | null;
-  /** Tokens issued before this instant (ms) are refused: set by a password change or reset. */
-  tokens_valid_after: number;
+  /** Tokens of each type issued before this instant (ms) are refused: set by a password change or reset. */
+  tokens_valid_after: { access: number; refresh: number };
 }
 
 export interface Wallet {
@@ -79,6 +79,11 @@ export class Store {
 
   user(id: string): User | undefined {
     return this.users.get(id);
+  }
+
+  /** The most recently registered user (fault me-returns-latest-user). */
+  latestUser(): User | undefined {
+    return [...this.users.values()].at(-1);
   }
 
   private find(predicate: (user: User) => boolean): User | undefined {

@@ -2,7 +2,7 @@
  * simplejwt-style tokens: HS256 with claims token_type, exp, iat, jti and user_id. Access
  * tokens live 5 minutes and refresh tokens 1 day (simplejwt's defaults). A private claim
  * `iat_ms` lets a password change refuse older tokens while a token issued right after it,
- * in the same second, still works.
+ * in the same second, still works. The expiry is judged on the server clock.
  */
 import { randomBytes } from 'node:crypto';
 import type { Ctx } from './context.js';
@@ -10,9 +10,11 @@ import type { ApiError } from './errors.js';
 import { TokenError, verifyJwt, signHs256, type Claims } from './jwt.js';
 import type { User } from './store.js';
 
-export type TokenType = 'access' | 'refresh';
+export const TOKEN_TYPES = ['access', 'refresh'] as const;
+export type TokenType = (typeof TOKEN_TYPES)[number];
 
-const LIFETIME_S: Record<TokenType, number> = { access: 5 * 60, refresh: 24 * 60 * 60 };
+const DAY_S = 24 * 60 * 60;
+const LIFETIME_S: Record<TokenType, number> = { access: 5 * 60, refresh: DAY_S };
 
 export interface TokenPair {
   readonly access: string;
@@ -20,7 +22,7 @@ export interface TokenPair {
 }
 
 export interface TokenClaims {
-  readonly type: string;
+  readonly type: TokenType;
   readonly userId: string;
   readonly jti: string;
   readonly issuedAtMs: number;
@@ -31,14 +33,17 @@ export interface TokenPolicy {
   readonly types: readonly TokenType[];
   readonly skipSignature?: boolean;
   readonly allowAlgNone?: boolean;
+  readonly allowShortSignature?: boolean;
+  readonly ignoreExpiry?: boolean;
   readonly invalid: () => ApiError;
 }
 
 export function issueToken(ctx: Ctx, type: TokenType, user: User, key: Buffer = ctx.state.keys.good): string {
   const nowMs = ctx.now();
   const iat = Math.floor(nowMs / 1000);
-  const claims = { token_type: type, exp: iat + LIFETIME_S[type], iat, jti: randomBytes(16).toString('hex'), user_id: user.id, iat_ms: nowMs };
-  return signHs256(claims, key);
+  const lifetime = type === 'access' && ctx.fault('long-lived-access-token') ? DAY_S : LIFETIME_S[type];
+  const claims = { token_type: type, exp: iat + lifetime, iat, jti: randomBytes(16).toString('hex'), user_id: user.id, iat_ms: nowMs };
+  return ctx.state.secrets.noteToken(signHs256(claims, key));
 }
 
 export function issuePair(ctx: Ctx, user: User, accessKey?: Buffer): TokenPair {
@@ -47,28 +52,28 @@ export function issuePair(ctx: Ctx, user: User, accessKey?: Buffer): TokenPair {
 
 function readClaims(payload: Claims): TokenClaims | undefined {
   const { token_type: type, user_id: userId, jti, iat, iat_ms: iatMs } = payload;
-  if (typeof type !== 'string' || typeof jti !== 'string') return undefined;
+  if (!TOKEN_TYPES.includes(type as TokenType) || typeof jti !== 'string') return undefined;
   if (typeof userId !== 'string' && typeof userId !== 'number') return undefined;
   const issuedAtMs = typeof iatMs === 'number' ? iatMs : typeof iat === 'number' ? iat * 1000 : undefined;
-  return issuedAtMs === undefined ? undefined : { type, userId: String(userId), jti, issuedAtMs };
+  return issuedAtMs === undefined ? undefined : { type: type as TokenType, userId: String(userId), jti, issuedAtMs };
 }
 
 /** The user a token speaks for: it must still exist and the token must postdate any password change. */
 function tokenUser(ctx: Ctx, claims: TokenClaims): User | undefined {
   const user = ctx.store.user(claims.userId);
-  return user && claims.issuedAtMs >= user.tokens_valid_after ? user : undefined;
+  return user && claims.issuedAtMs >= user.tokens_valid_after[claims.type] ? user : undefined;
 }
 
 export function verifyToken(ctx: Ctx, token: string, policy: TokenPolicy): { user: User; claims: TokenClaims } {
   let payload: Claims;
   try {
-    payload = verifyJwt(token, { key: ctx.state.keys.good, nowMs: ctx.now(), skipSignature: policy.skipSignature, allowAlgNone: policy.allowAlgNone });
+    payload = verifyJwt(token, { ...policy, key: ctx.state.keys.good, nowMs: ctx.now() });
   } catch (error) {
     if (error instanceof TokenError) throw policy.invalid();
     throw error;
   }
   const claims = readClaims(payload);
-  const user = claims && (policy.types as readonly string[]).includes(claims.type) ? tokenUser(ctx, claims) : undefined;
+  const user = claims && policy.types.includes(claims.type) ? tokenUser(ctx, claims) : undefined;
   if (!claims || !user) throw policy.invalid();
   return { user, claims };
 }

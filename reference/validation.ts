@@ -114,6 +114,8 @@ export class FieldReader {
     if (value === undefined) return this.missing(name, rule.required);
     const text = this.text(name, value);
     if (text === undefined) return undefined;
+    // DRF's CharField: ProhibitNullCharactersValidator.
+    if (text.includes('\0')) return this.fail(name, this.t.nullCharacters);
     const s = rule.trim === false ? text : text.trim();
     if (s === '' && !rule.allowBlank) return this.fail(name, this.t.blank);
     if (rule.max !== undefined && s.length > rule.max) return this.fail(name, this.t.maxLength(rule.max));

@@ -126,6 +126,28 @@ test('resets a password with the code read through the hook', async () => {
   expect((await call('POST', 'auth/login/', { json: { username: input.email, password: 'BrandNewPass456' } })).status).toBe(200);
 });
 
+test('ten failed logins lock the account (429 with Retry-After, even for the right password) until the clock passes the window', async () => {
+  const { input } = await register();
+  const login = (password: string) => call('POST', 'auth/login/', { json: { username: input.email, password } });
+  for (let i = 0; i < 10; i++) expect((await login('not-the-password')).status).toBe(401);
+  const locked = await login(input.password);
+  expect(locked.status).toBe(429);
+  expect(locked.body.success).toBe(false);
+  const retryAfter = Number(locked.headers.get('retry-after'));
+  expect(retryAfter).toBeGreaterThan(0);
+  expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+  const clock = await fetch(new URL('/__conformance__/clock', server.origin), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance_seconds: retryAfter + 1 }) });
+  expect(clock.status).toBe(200);
+  expect((await login(input.password)).status).toBe(200);
+});
+
+test('of eight simultaneous registrations with one email exactly one succeeds', async () => {
+  const input = newAccount();
+  const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => call('POST', 'auth/register/', { json: { ...input, phone_number: `${input.phone_number.slice(0, -1)}${i}` } })));
+  expect(answers.map((a) => a.status).sort()).toEqual([201, 400, 400, 400, 400, 400, 400, 400]);
+  for (const refused of answers.filter((a) => a.status === 400)) expect(refused.body.errors.email).toBeDefined();
+});
+
 test('close() resolves, also with an idle keep-alive connection open', async () => {
   const other = await startReferenceServer();
   expect((await fetch(`${other.baseUrl}wallet/`)).status).toBe(401);

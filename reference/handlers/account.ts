@@ -7,11 +7,14 @@ import { hashPassword, matchesAny, spendVerificationTime } from '../passwords.js
 import { serializeUser } from '../serialize.js';
 import type { User } from '../store.js';
 import { issuePair, issueToken, verifyToken, type TokenClaims, type TokenType } from '../tokens.js';
-import { phoneProblems, type FieldReader } from '../validation.js';
-import { applyPrivileged, checkEmailFree, checkThrottle, countAttempt, openWallet, readEmail, readPasswordPair, readRole } from './common.js';
+import { isPlainObject, phoneProblems, type FieldReader } from '../validation.js';
+import { applyPrivileged, checkEmailFree, checkThrottle, countAttempt, FLAGS, openWallet, raceWindow, readEmail, readPasswordPair, readRole, throttleFor } from './common.js';
 
 const REGISTER_PASSWORD = { password: 'password', confirm: 'password_confirm', lengthFault: 'password-length-unchecked', confirmFault: 'password-confirm-unchecked' } as const;
 const MAX_NAME_LENGTH = 255;
+const REGISTER_PRIVILEGED = [...FLAGS, 'rating_avg', 'total_tasks_posted', 'total_tasks_completed'] as const;
+/** What the long-input-500 fault chokes on. */
+const LONG_INPUT = 5000;
 
 function readPhone(r: FieldReader, ctx: Ctx): string | undefined {
   const phone = r.string('phone_number', { required: true, max: 32 });
@@ -57,39 +60,68 @@ function newUser(ctx: Ctx, values: { phone: string; email: string; role: string;
     profile: { full_name: ctx.fault('register-ignores-full-name') ? '' : values.fullName, profile_image: null, bio: '', date_of_birth: null, gender: '' },
     location: null,
     wallet_id: openWallet(ctx),
-    tokens_valid_after: 0,
+    tokens_valid_after: { access: 0, refresh: 0 },
   };
 }
 
-export async function register(ctx: Ctx): Promise<Success> {
-  const { r, values } = readRegistration(ctx);
-  const hash = r.bag.empty && values.password !== undefined ? await hashPassword(values.password) : undefined;
-  // Uniqueness is checked after the only await, so that the check and the insert are atomic.
+/** Every string of a body, in nested objects and arrays too. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  return isPlainObject(value) ? Object.values(value).flatMap(stringsIn) : [];
+}
+
+/** The robustness faults: inputs a careless server crashes on. */
+function crashOnHostileInput(ctx: Ctx): void {
+  const strings = stringsIn(ctx.body);
+  if (ctx.fault('long-input-500') && strings.some((s) => s.length > LONG_INPUT)) crash('long-input-500');
+  if (ctx.fault('nul-char-500') && strings.some((s) => s.includes('\0'))) crash('nul-char-500');
+  if (ctx.fault('wrong-types-500') && ctx.body.password !== undefined && typeof ctx.body.password !== 'string') crash('wrong-types-500');
+}
+
+function checkUnique(r: FieldReader, ctx: Ctx, values: { phone?: string; email?: string }): void {
   if (values.phone !== undefined && !ctx.fault('duplicate-phone-accepted') && ctx.store.findByPhone(values.phone)) r.fail('phone_number', ctx.t.phoneTaken);
   checkEmailFree(r, ctx, values.email, 'duplicate-email-accepted');
+}
+
+export async function register(ctx: Ctx): Promise<Success> {
+  crashOnHostileInput(ctx);
+  const { r, values } = readRegistration(ctx);
+  // Uniqueness is checked after the only await, so that the check and the insert are atomic
+  // (fault register-race: before it, so concurrent registrations all pass the check).
+  const racy = ctx.fault('register-race');
+  if (racy) checkUnique(r, ctx, values);
+  await raceWindow(ctx, 'register-race');
+  const hash = r.bag.empty && values.password !== undefined ? await hashPassword(values.password) : undefined;
+  if (!racy) checkUnique(r, ctx, values);
   const valid = r.bag.required(ctx.t.validationFailed, { ...values, hash });
   const user = newUser(ctx, valid, valid.hash);
-  if (ctx.fault('register-mass-assignment')) applyPrivileged(ctx, user, ['rating_avg', 'total_tasks_posted', 'total_tasks_completed']);
+  if (ctx.fault('register-mass-assignment')) applyPrivileged(ctx, user, REGISTER_PRIVILEGED);
+  if (ctx.fault('wallet-balance-assignable')) applyPrivileged(ctx, user, ['balance']);
   ctx.store.saveUser(user);
   const view = serializeUser(ctx, user);
   const data = ctx.fault('register-omits-tokens') ? { user: view } : { user: view, tokens: issuePair(ctx, user) };
   return ok(ctx.t.registered, data, ctx.fault('register-returns-200') ? 200 : 201);
 }
 
-/** Seed §2: a wrong password and an unknown user get the same 401 and the same wording. */
-function loginRefused(ctx: Ctx, status: number): ApiError {
-  return new ApiError(status, ctx.t.invalidCredentials, { non_field_errors: [ctx.t.noAccount] }, status === 401 ? BEARER_CHALLENGE : {});
+/**
+ * Seed §2: a wrong password and an unknown user get the same 401 and the same wording (fault
+ * login-enumeration: each names the field at fault).
+ */
+function loginRefused(ctx: Ctx, status: number, field: 'username' | 'password'): ApiError {
+  const errors = { [ctx.fault('login-enumeration') ? field : 'non_field_errors']: [ctx.t.noAccount] };
+  return new ApiError(status, ctx.t.invalidCredentials, errors, status === 401 ? BEARER_CHALLENGE : {});
 }
 
-async function checkCredentials(ctx: Ctx, username: string, password: string): Promise<User> {
+async function checkCredentials(ctx: Ctx, username: string, account: User | undefined, password: string): Promise<User> {
   const broken = ctx.fault(username.includes('@') ? 'login-by-email-broken' : 'login-by-phone-broken');
-  const user = broken ? undefined : ctx.store.findByIdentifier(username);
+  const user = broken ? undefined : account;
   if (!user) {
     await spendVerificationTime(password);
-    throw loginRefused(ctx, ctx.fault('unknown-user-404') && !broken ? 404 : 401);
+    throw loginRefused(ctx, ctx.fault('unknown-user-404') && !broken ? 404 : 401, 'username');
   }
   if (ctx.fault('accepts-wrong-password') || (await matchesAny(password, user.password_hashes))) return user;
-  throw loginRefused(ctx, ctx.fault('wrong-password-400') ? 400 : 401);
+  throw loginRefused(ctx, ctx.fault('wrong-password-400') ? 400 : 401, 'password');
 }
 
 /** Seed §2: `username` "Can be phone or email". */
@@ -99,13 +131,15 @@ export async function login(ctx: Ctx): Promise<Success> {
     username: r.string('username', { required: true, max: 254 }),
     password: r.string('password', { required: true, trim: false, max: 4096 }),
   });
-  const key = `login|${username.toLowerCase()}`;
-  checkThrottle(ctx, key);
+  // Failed logins are counted per account, whichever identifier names it; a correct password is refused too while throttled.
+  const account = ctx.store.findByIdentifier(username);
+  const throttle = throttleFor(ctx, 'login', account ? `user:${account.id}` : `name:${username.toLowerCase()}`);
+  checkThrottle(ctx, throttle);
   let user: User;
   try {
-    user = await checkCredentials(ctx, username, password);
+    user = await checkCredentials(ctx, username, account, password);
   } catch (error) {
-    countAttempt(ctx, key);
+    countAttempt(ctx, throttle);
     throw error;
   }
   const accessKey = ctx.fault('login-token-unusable') ? ctx.state.keys.bad : undefined;
@@ -115,7 +149,7 @@ export async function login(ctx: Ctx): Promise<Success> {
 function refreshData(ctx: Ctx, user: User, claims: TokenClaims): Record<string, string> {
   const { good, bad } = ctx.state.keys;
   const data: Record<string, string> = { access: issueToken(ctx, 'access', user, ctx.fault('refresh-access-unusable') ? bad : good) };
-  const rotate = ctx.quirk('rotate-refresh');
+  const rotate = ctx.quirk('rotate-refresh') || ctx.quirk('refresh-rotation-race-safe') || ctx.fault('rotate-refresh-race');
   // simplejwt ROTATE_REFRESH_TOKENS + BLACKLIST_AFTER_ROTATION: the old refresh token is spent.
   if (rotate) ctx.store.revokedJtis.add(claims.jti);
   if (rotate || ctx.fault('rotated-refresh-unusable')) data.refresh = issueToken(ctx, 'refresh', user, ctx.fault('rotated-refresh-unusable') ? bad : good);
@@ -132,5 +166,7 @@ export async function refresh(ctx: Ctx): Promise<Success> {
   const { user, claims } = verifyToken(ctx, token, { types, skipSignature: ctx.fault('refresh-ignores-signature'), invalid });
   if (ctx.store.revokedJtis.has(claims.jti)) throw invalid();
   if (ctx.fault('refresh-broken')) crash('refresh-broken');
+  // With rotation the blacklist check above and the blacklisting in refreshData are atomic (no await between them).
+  await raceWindow(ctx, 'rotate-refresh-race');
   return ok(ctx.t.refreshed, refreshData(ctx, user, claims));
 }

@@ -1,9 +1,11 @@
-/** Pieces several endpoints share: the caller, throttling, passwords, emails, roles, wallets. */
+/** Pieces several endpoints share: the caller, throttling, races, passwords, emails, roles, wallets. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Ctx } from '../context.js';
 import { throttled } from '../errors.js';
 import type { FaultName } from '../faults.js';
-import { hashPassword } from '../passwords.js';
+import type { Rate } from '../ratelimit.js';
 import type { User, Wallet } from '../store.js';
+import { TOKEN_TYPES, type TokenType } from '../tokens.js';
 import { isEmail, looseBoolean, MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, parseNumber, ROLES, type FieldReader } from '../validation.js';
 
 /** The authenticated caller; only the *-without-token faults let a handler run without one. */
@@ -12,21 +14,55 @@ export function requireUser(ctx: Ctx): User {
   return ctx.user;
 }
 
-/** Quirk rate-limit: past 5 attempts a minute for one key, answer 429 with Retry-After. */
-export function checkThrottle(ctx: Ctx, key: string): void {
-  if (!ctx.quirk('rate-limit')) return;
-  const seconds = ctx.state.limiter.retryAfter(key, ctx.now());
+const MINUTE_MS = 60_000;
+
+/**
+ * Failed logins per account in 15 minutes; codes sent per user, and reset codes per identifier,
+ * a minute. The quirk rate-limit is tighter. Each scope has a fault that switches it off.
+ */
+const SCOPES = {
+  login: { limit: 10, tight: 3, windowMs: 15 * MINUTE_MS, off: 'no-login-throttling' },
+  'otp-send': { limit: 5, tight: 3, windowMs: MINUTE_MS, off: 'no-otp-send-throttling' },
+  'reset-send': { limit: 5, tight: 3, windowMs: MINUTE_MS, off: 'no-reset-send-throttling' },
+} as const satisfies Record<string, { limit: number; tight: number; windowMs: number; off: FaultName }>;
+
+export interface Throttle {
+  readonly key: string;
+  readonly rate: Rate;
+  readonly on: boolean;
+}
+
+export function throttleFor(ctx: Ctx, scope: keyof typeof SCOPES, subject: string): Throttle {
+  const { limit, tight, windowMs, off } = SCOPES[scope];
+  const rate = { limit: ctx.quirk('rate-limit') ? tight : limit, windowMs, permanent: scope === 'login' && ctx.fault('permanent-lockout') };
+  return { key: `${scope}|${subject}`, rate, on: !ctx.fault(off) };
+}
+
+/** Past the limit: 429 with Retry-After, the seconds until the window frees. */
+export function checkThrottle(ctx: Ctx, throttle: Throttle): void {
+  const seconds = throttle.on ? ctx.state.limiter.retryAfter(throttle.key, throttle.rate, ctx.now()) : 0;
   if (seconds > 0) throw throttled(ctx.t, seconds);
 }
 
-export function countAttempt(ctx: Ctx, key: string): void {
-  if (ctx.quirk('rate-limit')) ctx.state.limiter.record(key, ctx.now());
+export function countAttempt(ctx: Ctx, throttle: Throttle): void {
+  if (throttle.on) ctx.state.limiter.record(throttle.key, throttle.rate, ctx.now());
 }
 
 /** Every attempt counts (sending a code), not only failed ones (logging in). */
-export function spendAttempt(ctx: Ctx, key: string): void {
-  checkThrottle(ctx, key);
-  countAttempt(ctx, key);
+export function spendAttempt(ctx: Ctx, throttle: Throttle): void {
+  checkThrottle(ctx, throttle);
+  countAttempt(ctx, throttle);
+}
+
+/** Long enough for concurrent requests to meet: a database round trip, say. */
+const RACE_WINDOW_MS = 100;
+
+/**
+ * The race faults: a pause between checking a single-use thing and using it up. Without them
+ * every check and its action run with no await between them, so they are atomic.
+ */
+export async function raceWindow(ctx: Ctx, fault: FaultName): Promise<void> {
+  if (ctx.fault(fault)) await sleep(RACE_WINDOW_MS);
 }
 
 export interface PasswordFields {
@@ -50,11 +86,20 @@ export function readPasswordPair(r: FieldReader, ctx: Ctx, fields: PasswordField
   return short || mismatch ? undefined : password;
 }
 
-/** Sets a new password and ends every session opened before it (ASVS 5.0 7.4.3). */
-export async function setPassword(ctx: Ctx, user: User, password: string, keepOld = false): Promise<void> {
-  const hash = await hashPassword(password);
-  user.password_hashes = keepOld ? [...user.password_hashes, hash] : [hash];
-  user.tokens_valid_after = ctx.now();
+export interface PasswordChange {
+  /** Fault change-password-keeps-old: the previous hashes keep working. */
+  readonly keepOld?: boolean;
+  /** Token types a fault keeps valid across the change. */
+  readonly survivors?: readonly TokenType[];
+}
+
+/**
+ * Stores a password hashed beforehand (no await here, so a caller can check and store
+ * atomically) and ends every session opened before it (ASVS 5.0 7.4.3).
+ */
+export function storePassword(ctx: Ctx, user: User, hash: string, change: PasswordChange = {}): void {
+  user.password_hashes = change.keepOld ? [...user.password_hashes, hash] : [hash];
+  for (const type of TOKEN_TYPES) if (!change.survivors?.includes(type)) user.tokens_valid_after[type] = ctx.now();
 }
 
 export function readEmail(r: FieldReader, ctx: Ctx, required: boolean, allowBlank = false): string | undefined {
@@ -74,17 +119,34 @@ export function readRole(r: FieldReader, ctx: Ctx, required: boolean, uncheckedF
   return r.choice('role', ROLES, { required, unchecked: ctx.fault(uncheckedFault) });
 }
 
-type Counter = 'rating_avg' | 'total_tasks_posted' | 'total_tasks_completed';
+/** The verification flags, which only a proven code may set. */
+export const FLAGS = ['is_email_verified', 'is_phone_verified'] as const;
+type Flag = (typeof FLAGS)[number];
+type Privileged = Flag | 'rating_avg' | 'total_tasks_posted' | 'total_tasks_completed' | 'balance';
+
+function isFlag(field: Privileged): field is Flag {
+  return (FLAGS as readonly string[]).includes(field);
+}
 
 /** Only for the mass-assignment faults: takes fields a client must never set from the body. */
-export function applyPrivileged(ctx: Ctx, user: User, counters: readonly Counter[]): void {
-  for (const flag of ['is_email_verified', 'is_phone_verified'] as const) {
-    if (ctx.body[flag] !== undefined) user[flag] = looseBoolean(ctx.body[flag]);
+export function applyPrivileged(ctx: Ctx, user: User, fields: readonly Privileged[]): void {
+  for (const field of fields) {
+    const raw = ctx.body[field];
+    if (raw === undefined) continue;
+    if (isFlag(field)) {
+      user[field] = looseBoolean(raw);
+      continue;
+    }
+    const value = parseNumber(raw);
+    if (value === undefined) continue;
+    if (field === 'balance') setBalance(ctx, user, value);
+    else user[field] = value;
   }
-  for (const counter of counters) {
-    const value = parseNumber(ctx.body[counter]);
-    if (value !== undefined) user[counter] = value;
-  }
+}
+
+function setBalance(ctx: Ctx, user: User, balance: number): void {
+  const wallet = ctx.store.wallet(user.wallet_id);
+  if (wallet) wallet.balance = balance;
 }
 
 export function createWallet(ctx: Ctx): Wallet {

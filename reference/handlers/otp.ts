@@ -5,12 +5,17 @@ import { badRequest, type ApiError } from '../errors.js';
 import type { FaultName } from '../faults.js';
 import { isChannel, issueOtp, matchCode } from '../otp.js';
 import { CHANNELS, type Channel, type OtpRecord, type User } from '../store.js';
-import { requireUser, spendAttempt } from './common.js';
+import { raceWindow, requireUser, spendAttempt, throttleFor } from './common.js';
 
 const SEND_BROKEN: Record<Channel, FaultName> = { email: 'send-otp-email-broken', phone: 'send-otp-phone-broken' };
 
 export function invalidOtp(ctx: Ctx): ApiError {
   return badRequest(ctx.t, 'otp', ctx.t.invalidOtp, ctx.t.invalidOtpMessage);
+}
+
+/** Fault otp-echoed: the answer to a send carries the code it sent. */
+export function echoCode(ctx: Ctx, record: OtpRecord | undefined, data: Record<string, string>): Record<string, string> {
+  return record && ctx.fault('otp-echoed') ? { ...data, otp: record.code } : data;
 }
 
 export async function sendOtp(ctx: Ctx): Promise<Success> {
@@ -19,17 +24,16 @@ export async function sendOtp(ctx: Ctx): Promise<Success> {
   const type = r.choice('type', CHANNELS, { required: true, unchecked: ctx.fault('otp-type-unchecked') });
   if (type !== undefined && isChannel(type) && ctx.fault(SEND_BROKEN[type])) r.fail('type', ctx.t.invalidChoice(type));
   const { channel } = r.bag.required(ctx.t.validationFailed, { channel: type });
-  const key = `send-otp|${user.id}`;
-  spendAttempt(ctx, key);
-  if (isChannel(channel)) issueOtp(ctx.store, ctx.now(), user.id, channel, 'verify');
-  return ok(ctx.t.otpSent(channel), {});
+  spendAttempt(ctx, throttleFor(ctx, 'otp-send', user.id));
+  const record = isChannel(channel) ? issueOtp(ctx, user.id, channel, 'verify') : undefined;
+  return ok(ctx.t.otpSent(channel), echoCode(ctx, record, {}));
 }
 
 function findVerifyCode(ctx: Ctx, user: User, channel: Channel, code: string): OtpRecord | undefined {
   const own = ctx.store.otp(user.id, channel, 'verify');
   const channels = ctx.fault('otp-channel-unbound') ? CHANNELS : [channel];
   const candidates = channels.map((c) => ctx.store.otp(user.id, c, 'verify'));
-  return matchCode(candidates, code, ctx.now(), ctx.fault('accepts-wrong-otp'), [own]);
+  return matchCode(ctx, candidates, code, ctx.fault('accepts-wrong-otp'), [own]);
 }
 
 /** The flag of the channel verified: the code proves control of that address only. */
@@ -49,6 +53,7 @@ export async function verifyOtp(ctx: Ctx): Promise<Success> {
   });
   const record = findVerifyCode(ctx, user, channel, code);
   if (!record) throw invalidOtp(ctx);
+  await raceWindow(ctx, 'otp-verify-race');
   if (!ctx.fault('otp-reusable')) record.used = true;
   markVerified(ctx, user, channel);
   return ok(ctx.t.verified(channel), {});

@@ -1,18 +1,25 @@
 /** Seed §7 Change Password and §8 Password Reset Flow. */
 import type { Ctx } from '../context.js';
 import { type Success, ok } from '../envelope.js';
-import { crash } from '../errors.js';
+import { badRequest, crash } from '../errors.js';
 import type { FaultName } from '../faults.js';
 import { channelOf, issueOtp, matchCode, OTP_TTL_MS } from '../otp.js';
-import { matchesAny } from '../passwords.js';
-import { CHANNELS, type Channel, type OtpRecord, type User } from '../store.js';
+import { hashPassword, matchesAny } from '../passwords.js';
+import { CHANNELS, type Channel, type OtpRecord, type Purpose, type User } from '../store.js';
+import { TOKEN_TYPES, type TokenType } from '../tokens.js';
 import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from '../validation.js';
-import { readPasswordPair, requireUser, setPassword, spendAttempt } from './common.js';
-import { invalidOtp } from './otp.js';
+import { raceWindow, readPasswordPair, requireUser, spendAttempt, storePassword, throttleFor } from './common.js';
+import { echoCode, invalidOtp } from './otp.js';
 
 const CHANGE_PASSWORD = { password: 'new_password', confirm: 'new_password_confirm', lengthFault: 'change-password-length-unchecked', confirmFault: 'new-password-confirm-unchecked' } as const;
 const RESET_PASSWORD = { password: 'new_password', confirm: 'new_password_confirm', confirmFault: 'reset-confirm-unchecked' } as const;
 const RESET_SEND_BROKEN: Record<Channel, FaultName> = { email: 'reset-send-email-broken', phone: 'reset-send-phone-broken' };
+
+/** The token types a fault keeps valid across a password change. */
+const CHANGE_SURVIVORS: ReadonlyArray<readonly [TokenType, FaultName]> = [
+  ['access', 'tokens-survive-password-change'],
+  ['refresh', 'refresh-survives-password-change'],
+];
 
 export async function changePassword(ctx: Ctx): Promise<Success> {
   const user = requireUser(ctx);
@@ -24,7 +31,9 @@ export async function changePassword(ctx: Ctx): Promise<Success> {
   }
   const valid = r.bag.required(ctx.t.passwordChangeFailed, { password });
   if (ctx.fault('change-password-500')) crash('change-password-500');
-  if (!ctx.fault('change-password-not-applied')) await setPassword(ctx, user, valid.password, ctx.fault('change-password-keeps-old'));
+  const survivors = CHANGE_SURVIVORS.filter(([, fault]) => ctx.fault(fault)).map(([type]) => type);
+  const hash = await hashPassword(valid.password);
+  if (!ctx.fault('change-password-not-applied')) storePassword(ctx, user, hash, { keepOld: ctx.fault('change-password-keeps-old'), survivors });
   return ok(ctx.t.passwordChanged, {});
 }
 
@@ -33,22 +42,34 @@ export async function sendResetOtp(ctx: Ctx): Promise<Success> {
   const given = r.string('identifier', { required: true, max: MAX_EMAIL_LENGTH });
   if (given !== undefined && ctx.fault(RESET_SEND_BROKEN[channelOf(given)])) r.fail('identifier', ctx.t.invalidChoice(given));
   const { identifier } = r.bag.required(ctx.t.validationFailed, { identifier: given });
-  const key = `reset|${identifier.toLowerCase()}`;
-  spendAttempt(ctx, key);
+  spendAttempt(ctx, throttleFor(ctx, 'reset-send', identifier.toLowerCase()));
   const user = ctx.store.findByIdentifier(identifier);
   // No account enumeration: an unknown identifier gets the very same answer, and no code.
-  if (user) issueOtp(ctx.store, ctx.now(), user.id, channelOf(identifier), 'reset');
-  return ok(ctx.t.resetSent(identifier), { message: 'OTP sent successfully' });
+  if (!user && ctx.fault('reset-enumeration')) throw badRequest(ctx.t, 'identifier', ctx.t.noAccount, ctx.t.validationFailed);
+  const record = user && issueOtp(ctx, user.id, channelOf(identifier), 'reset');
+  return ok(ctx.t.resetSent(identifier), echoCode(ctx, record, { message: 'OTP sent successfully' }));
+}
+
+function codesOf(ctx: Ctx, user: User, purpose: Purpose): Array<OtpRecord | undefined> {
+  return CHANNELS.map((c) => ctx.store.otp(user.id, c, purpose));
 }
 
 /** Only a live reset code issued to this very account resets it (never a verification code). */
 function findResetCode(ctx: Ctx, user: User, code: string): OtpRecord | undefined {
-  const own = CHANNELS.map((c) => ctx.store.otp(user.id, c, 'reset'));
-  const candidates = ctx.fault('reset-otp-unbound') ? ctx.store.otpsFor('reset') : own;
+  const own = codesOf(ctx, user, 'reset');
+  const others = ctx.fault('otp-purpose-unbound') ? codesOf(ctx, user, 'verify') : [];
+  const candidates = [...(ctx.fault('reset-otp-unbound') ? ctx.store.otpsFor('reset') : own), ...others];
   const acceptAny = ctx.fault('reset-accepts-wrong-otp');
-  const hit = matchCode(candidates, code, ctx.now(), acceptAny, own);
+  const hit = matchCode(ctx, candidates, code, acceptAny, own);
   if (hit || !acceptAny) return hit;
   return { userId: user.id, channel: 'email', purpose: 'reset', code, expiresAt: ctx.now() + OTP_TTL_MS, used: false, failures: 0 };
+}
+
+function findResetTarget(ctx: Ctx, identifier: string, code: string): { user: User; record: OtpRecord } {
+  const user = ctx.store.findByIdentifier(identifier);
+  const record = user && findResetCode(ctx, user, code);
+  if (!user || !record) throw invalidOtp(ctx);
+  return { user, record };
 }
 
 export async function resetPassword(ctx: Ctx): Promise<Success> {
@@ -59,11 +80,14 @@ export async function resetPassword(ctx: Ctx): Promise<Success> {
     code: r.string('otp', { required: true, max: 32 }),
     password: readPasswordPair(r, ctx, RESET_PASSWORD),
   });
-  const user = ctx.store.findByIdentifier(valid.identifier);
-  const record = user && findResetCode(ctx, user, valid.code);
-  if (!user || !record) throw invalidOtp(ctx);
+  // Hashed first: finding the code, spending it and storing the password then run with no await
+  // between them (fault reset-race: the code is found before the hash and spent after it).
+  const early = ctx.fault('reset-race') ? findResetTarget(ctx, valid.identifier, valid.code) : undefined;
+  await raceWindow(ctx, 'reset-race');
+  const hash = await hashPassword(valid.password);
+  const { user, record } = early ?? findResetTarget(ctx, valid.identifier, valid.code);
   if (ctx.fault('reset-broken')) crash('reset-broken');
   if (!ctx.fault('reset-otp-reusable')) record.used = true;
-  if (!ctx.fault('reset-not-applied')) await setPassword(ctx, user, valid.password);
+  if (!ctx.fault('reset-not-applied')) storePassword(ctx, user, hash, { survivors: ctx.fault('tokens-survive-reset') ? TOKEN_TYPES : [] });
   return ok(ctx.t.resetDone, {});
 }

@@ -4,20 +4,22 @@ import type { Ctx, FilePart } from '../context.js';
 import { type Success, ok } from '../envelope.js';
 import { crash } from '../errors.js';
 import type { FaultName } from '../faults.js';
-import { OPAQUE_FILE, sniffImage, type ImageKind } from '../images.js';
+import { declaredKind, OPAQUE_FILE, sniffImage, SVG, type ImageKind } from '../images.js';
 import { serializeUser } from '../serialize.js';
 import type { User } from '../store.js';
 import { GENDERS, isCalendarDate, isPlainObject, parseNumber, type Body, type FieldReader } from '../validation.js';
-import { applyPrivileged, checkEmailFree, readEmail, readRole, requireUser } from './common.js';
+import { applyPrivileged, checkEmailFree, FLAGS, readEmail, readRole, requireUser } from './common.js';
 
 const PROFILE_FIELDS = ['full_name', 'bio', 'date_of_birth', 'gender', 'profile_image'] as const;
 const IMAGE_FIELD = 'profile.profile_image';
 
 export async function me(ctx: Ctx): Promise<Success> {
-  const view = serializeUser(ctx, requireUser(ctx));
+  const user = (ctx.fault('me-returns-latest-user') && ctx.store.latestUser()) || requireUser(ctx);
+  const view = serializeUser(ctx, user);
   const profile = ctx.fault('me-drops-full-name') ? { ...view.profile, full_name: '' } : view.profile;
   const counters = ctx.fault('me-wrong-shape') ? { total_tasks_posted: String(view.total_tasks_posted), total_tasks_completed: String(view.total_tasks_completed) } : {};
-  return ok(ctx.t.profileRetrieved, { ...view, ...counters, profile });
+  const leaked = ctx.fault('leaks-password-hash') ? { password: user.password_hashes[0] } : {};
+  return ok(ctx.t.profileRetrieved, { ...view, ...counters, ...leaked, profile });
 }
 
 /** Seed §6 sends `profile.full_name` as a multipart name; JSON may nest instead. Both end up nested. */
@@ -60,13 +62,22 @@ function readProfileChanges(p: FieldReader, ctx: Ctx, next: User): void {
 interface Upload {
   readonly kind: ImageKind;
   readonly bytes: Buffer;
+  readonly filename: string | undefined;
 }
 
-/** Only real images, judged by their bytes (ASVS 5.0 5.2.2); null clears the image. */
+/** What the upload faults let through although its bytes are no PNG, JPEG, GIF or WebP. */
+function unprovenKind(ctx: Ctx, file: FilePart): ImageKind | undefined {
+  const declared = declaredKind(file.contentType);
+  const believed = declared === SVG ? ctx.fault('upload-accepts-svg') : declared !== undefined && ctx.fault('upload-trusts-content-type');
+  if (believed) return declared;
+  return ctx.fault('upload-accepts-non-image') ? OPAQUE_FILE : undefined;
+}
+
+/** Only real raster images, judged by their bytes (ASVS 5.0 5.2.2), never SVG; null clears the image. */
 function readUpload(r: FieldReader, ctx: Ctx, file: FilePart): Upload | undefined {
   if (file.data.length === 0) return r.fail(IMAGE_FIELD, ctx.t.emptyFile);
-  const kind = sniffImage(file.data) ?? (ctx.fault('upload-accepts-non-image') ? OPAQUE_FILE : undefined);
-  return kind ? { kind, bytes: Buffer.from(file.data) } : r.fail(IMAGE_FIELD, ctx.t.notImage);
+  const kind = sniffImage(file.data) ?? unprovenKind(ctx, file);
+  return kind ? { kind, bytes: Buffer.from(file.data), filename: file.filename } : r.fail(IMAGE_FIELD, ctx.t.notImage);
 }
 
 function readImage(r: FieldReader, ctx: Ctx, p: FieldReader | undefined): Upload | null | undefined {
@@ -83,7 +94,9 @@ function placeImage(ctx: Ctx, next: User, upload: Upload | null | undefined): vo
     next.profile.profile_image = null;
     return;
   }
-  const path = `/media/profiles/${next.id}/${randomBytes(8).toString('hex')}.${upload.kind.extension}`;
+  // The server names the file; the client's name (fault upload-keeps-filename: kept verbatim) could climb out of the folder.
+  const kept = ctx.fault('upload-keeps-filename') ? upload.filename : undefined;
+  const path = `/media/profiles/${next.id}/${kept || `${randomBytes(8).toString('hex')}.${upload.kind.extension}`}`;
   ctx.store.media.set(path, { contentType: upload.kind.contentType, bytes: upload.bytes });
   next.profile.profile_image = path;
 }
@@ -106,7 +119,8 @@ export async function updateMe(ctx: Ctx): Promise<Success> {
   if (p) readProfileChanges(p, ctx, next);
   const upload = readImage(r, ctx, p);
   r.bag.throwIfAny(ctx.t.validationFailed);
-  if (ctx.fault('update-me-mass-assignment')) applyPrivileged(ctx, next, ['rating_avg']);
+  if (ctx.fault('update-me-mass-assignment')) applyPrivileged(ctx, next, [...FLAGS, 'rating_avg']);
+  if (ctx.fault('wallet-balance-assignable')) applyPrivileged(ctx, next, ['balance', 'total_tasks_posted', 'total_tasks_completed']);
   placeImage(ctx, next, upload);
   if (!ctx.fault('update-me-not-persisted')) commit(ctx, user, next);
   return ok(ctx.t.profileUpdated, serializeUser(ctx, next));
