@@ -62,18 +62,39 @@ interface Target {
   readonly baseUrl: string;
   readonly otpSource: OtpSource | null;
   readonly clockHook: string | null;
+  /** The embedded reference server, when it is the target. */
   readonly server: ReferenceServer | null;
+  readonly kind: 'url' | 'embedded' | 'container';
+  /** Stops whatever the suite started (server or container); always called. */
+  close(): Promise<void>;
+}
+
+async function reachable(baseUrl: string, config: Config): Promise<void> {
+  const problem = await unreachable(baseUrl, config.timeoutMs);
+  if (problem) throw new ConfigError(`cannot reach ${baseUrl}: ${problem}`);
 }
 
 async function prepareTarget(config: Config): Promise<Target> {
+  const { otpSource, clockHook } = config;
   if (config.baseUrl) {
-    const problem = await unreachable(config.baseUrl, config.timeoutMs);
-    if (problem) throw new ConfigError(`cannot reach ${config.baseUrl}: ${problem}`);
-    return { baseUrl: config.baseUrl, otpSource: config.otpSource, clockHook: config.clockHook, server: null };
+    await reachable(config.baseUrl, config);
+    return { baseUrl: config.baseUrl, otpSource, clockHook, server: null, kind: 'url', close: async () => {} };
+  }
+  if (config.container) {
+    const { startContainerTarget } = await import('./container.js');
+    const container = await startContainerTarget(config.container, config.reportDir);
+    return { baseUrl: container.baseUrl, otpSource, clockHook, server: null, kind: 'container', close: () => container.stop() };
   }
   const { startReferenceServer } = await import('../reference/server.js');
   const server = await startReferenceServer({ hooks: true });
-  return { baseUrl: server.baseUrl, otpSource: config.otpSource ?? EMBEDDED_OTP_HOOK, clockHook: config.clockHook ?? EMBEDDED_CLOCK_HOOK, server };
+  return {
+    baseUrl: server.baseUrl,
+    otpSource: otpSource ?? EMBEDDED_OTP_HOOK,
+    clockHook: clockHook ?? EMBEDDED_CLOCK_HOOK,
+    server,
+    kind: 'embedded',
+    close: () => server.close(),
+  };
 }
 
 /**
@@ -109,7 +130,7 @@ async function runSuite(config: Config, target: Target, collector: VerdictCollec
       fileParallelism: !exclusive,
       // A remote target is latency-bound: more spec files in flight pay off (150 ms added latency:
       // 9.1 s with 2 workers, 4.5 s with 4). The embedded server shares our 2 cores: 2 is faster there.
-      maxWorkers: exclusive ? 1 : target.server ? 2 : 4,
+      maxWorkers: exclusive ? 1 : target.kind === 'embedded' ? 2 : 4,
       sequence: { concurrent: !exclusive },
       maxConcurrency: 12,
       // A check makes a handful of requests, each bounded by the per-request timeout.
@@ -149,13 +170,20 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   const flows = config.only ?? FLOWS;
   const collector = new VerdictCollector();
+  // Ctrl-C or a CI cancel: stop what the suite started (a container above all) before leaving.
+  const interrupted = (signal: NodeJS.Signals) => {
+    console.error(`accounts-conformance: ${signal}, stopping the target`);
+    void target.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     await runSuite(config, target, collector, flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f)), false);
     await runSuite(config, target, collector, flows.filter((f) => EXCLUSIVE_FLOWS.includes(f)), true);
   } catch (error) {
     collector.problems.push(`the test runner stopped: ${(error as Error).message}`);
   } finally {
-    await target.server?.close();
+    await target.close();
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
   }
   const summary = summarize(
     {

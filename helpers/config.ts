@@ -17,6 +17,16 @@ export type OtpSource =
   | { readonly kind: 'http'; readonly template: string }
   | { readonly kind: 'command'; readonly command: string };
 
+export interface ContainerConfig {
+  readonly image: string;
+  readonly port: number;
+  readonly env: Readonly<Record<string, string>>;
+  /** An HTTP path answering 200 when the server is ready; null: wait for the port. */
+  readonly waitPath: string | null;
+  /** The API's base path inside the container, e.g. /api/v1/. */
+  readonly basePath: string;
+}
+
 export interface Config {
   /** The target's base URL, ending in '/'; null means: start the embedded reference server. */
   readonly baseUrl: string | null;
@@ -30,6 +40,10 @@ export interface Config {
   readonly maxBodyBytes: number;
   /** Flows to run; null means all. */
   readonly only: readonly Flow[] | null;
+  /** Profile name (a shipped profile) or path to a profile file. */
+  readonly profile: string;
+  /** A container image to boot as the target (Testcontainers); null when not used. */
+  readonly container: ContainerConfig | null;
   readonly list: boolean;
   readonly help: boolean;
   readonly version: boolean;
@@ -39,6 +53,8 @@ interface OptionSpec {
   readonly flag: string;
   readonly env?: string;
   readonly boolean?: boolean;
+  /** May be given several times; the environment variable takes a comma list. */
+  readonly repeatable?: boolean;
   readonly help: string;
 }
 
@@ -52,6 +68,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'timeout', env: 'ACCOUNTS_TIMEOUT', help: 'per-request timeout in ms (default: 10000)' },
   { flag: 'max-body', env: 'ACCOUNTS_MAX_BODY', help: 'largest response body read, in bytes (default: 5242880)' },
   { flag: 'only', env: 'ACCOUNTS_ONLY', help: `comma list of flows to run: ${FLOWS.join(', ')}` },
+  { flag: 'profile', env: 'ACCOUNTS_PROFILE', help: 'the API dialect: a shipped profile name or a profile file path (default: tasklink)' },
+  { flag: 'image', env: 'ACCOUNTS_IMAGE', help: 'boot this container image as the target (Testcontainers), run against it, stop it' },
+  { flag: 'container-port', env: 'ACCOUNTS_CONTAINER_PORT', help: 'the port the image listens on (default: 8000)' },
+  { flag: 'container-env', env: 'ACCOUNTS_CONTAINER_ENV', repeatable: true, help: 'KEY=VALUE for the container; repeatable (environment: a comma list)' },
+  { flag: 'wait-path', env: 'ACCOUNTS_WAIT_PATH', help: 'HTTP path that answers 200 once the container is ready (default: wait for the port)' },
+  { flag: 'base-path', env: 'ACCOUNTS_BASE_PATH', help: 'the API base path inside the container (default: /api/v1/)' },
   { flag: 'list', boolean: true, help: 'print the requirement catalogue and exit' },
   { flag: 'help', boolean: true, help: 'print this help and exit' },
   { flag: 'version', boolean: true, help: 'print the version and exit' },
@@ -72,13 +94,16 @@ function parseArgv(argv: readonly string[]): Raw {
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const spec = OPTIONS.find((o) => o.flag === name);
     if (!spec) throw new ConfigError(`unknown option --${name} (see --help)`);
-    if (eq !== -1) raw[name] = arg.slice(eq + 1);
-    else if (spec.boolean) raw[name] = 'true';
+    let value: string;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else if (spec.boolean) value = 'true';
     else {
-      const value = argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new ConfigError(`--${name} needs a value`);
-      raw[name] = value;
+      const next = argv[++i];
+      if (next === undefined || next.startsWith('--')) throw new ConfigError(`--${name} needs a value`);
+      value = next;
     }
+    // Repeated values travel as one comma list, like the environment variable's.
+    raw[name] = spec.repeatable && raw[name] !== undefined ? `${raw[name]},${value}` : value;
   }
   return raw;
 }
@@ -156,6 +181,39 @@ function parseClockHook(value: string): string {
   throw new ConfigError(`--clock-hook must be an http(s) URL or a path on the target, not '${value}'`);
 }
 
+function parseContainerEnv(value: string | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`--container-env takes KEY=VALUE, not '${pair}'`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+function parseContainer(raw: Raw): ContainerConfig | null {
+  const image = raw.image;
+  const dependents = ['container-port', 'container-env', 'wait-path'].filter((k) => raw[k] !== undefined);
+  if (image === undefined) {
+    if (dependents.length) throw new ConfigError(`--${dependents[0]} needs --image`);
+    return null;
+  }
+  if (raw['base-url'] !== undefined) throw new ConfigError('--image and --base-url exclude each other: the container is the target');
+  if (!/^[\w.\-/:@]+$/.test(image)) throw new ConfigError(`--image '${image}' is not an image reference`);
+  const basePath = raw['base-path'] ?? '/api/v1/';
+  const waitPath = raw['wait-path'] ?? null;
+  for (const [flag, path] of [['base-path', basePath], ['wait-path', waitPath]] as const) {
+    if (path !== null && !path.startsWith('/')) throw new ConfigError(`--${flag} must start with /, not '${path}'`);
+  }
+  return {
+    image,
+    port: parseInteger('container-port', raw['container-port'], 8000, 1, 65535),
+    env: parseContainerEnv(raw['container-env']),
+    waitPath,
+    basePath: basePath.endsWith('/') ? basePath : `${basePath}/`,
+  };
+}
+
 function parseOnly(value: string | undefined): Flow[] | null {
   if (value === undefined) return null;
   const names = value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -185,6 +243,8 @@ export function loadConfig(sources: ConfigSources): Config {
     timeoutMs: parseInteger('timeout', raw.timeout, 10_000, 100, 600_000),
     maxBodyBytes: parseInteger('max-body', raw['max-body'], 5 * 1024 * 1024, 1024, 1024 ** 3),
     only: parseOnly(raw.only),
+    profile: raw.profile ?? 'tasklink',
+    container: parseContainer(raw),
     list: parseBoolean('list', raw.list),
     help: parseBoolean('help', raw.help),
     version: parseBoolean('version', raw.version),

@@ -65,6 +65,22 @@ describe('configuration', () => {
     expect(() => load(argv)).toThrow(message);
   });
 
+  test('a container target: image, port, repeatable env, wait and base paths', () => {
+    const c = load(['--image', 'acme/api:1.2', '--container-env', 'A=1', '--container-env=B=x=y', '--wait-path', '/health/'], { ACCOUNTS_CONTAINER_PORT: '9000' });
+    expect(c.container).toEqual({ image: 'acme/api:1.2', port: 9000, env: { A: '1', B: 'x=y' }, waitPath: '/health/', basePath: '/api/v1/' });
+    expect(load([], { ACCOUNTS_IMAGE: 'x', ACCOUNTS_CONTAINER_ENV: 'K=V,L=W' }).container?.env).toEqual({ K: 'V', L: 'W' });
+    expect(load([]).container).toBeNull();
+  });
+
+  test.each([
+    { argv: ['--container-port', '80'], message: /--container-port needs --image/ },
+    { argv: ['--image', 'x', '--base-url', 'http://h/'], message: /exclude each other/ },
+    { argv: ['--image', 'x', '--container-env', 'NOVALUE'], message: /KEY=VALUE/ },
+    { argv: ['--image', 'x', '--wait-path', 'health'], message: /must start with \// },
+  ])('container option $argv is refused', ({ argv, message }) => {
+    expect(() => load(argv)).toThrow(message);
+  });
+
   test('a bad value in the environment is refused too', () => {
     expect(() => load([], { ACCOUNTS_STRICT: 'maybe' })).toThrow(/--strict must be true or false/);
   });
