@@ -64,13 +64,14 @@ export class Api {
     return jsonBody(nest(flat));
   }
 
-  call(op: OperationId, opts: CallOptions = {}): Promise<Exchange> {
+  async call(op: OperationId, opts: CallOptions = {}): Promise<Exchange> {
     const operation = this.profile.operations[op];
-    return this.client.send(operation.method, this.url(op), {
+    const ex = await this.client.send(operation.method, this.url(op), {
       headers: this.authHeader(opts.credential),
       body: this.body(op, opts),
       retryOnRateLimit: opts.retryOnRateLimit,
     });
+    return { ...ex, operation: op };
   }
 
   /** Sends a hand-made body (malformed JSON, another content type) to an operation. */

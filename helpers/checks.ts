@@ -5,7 +5,7 @@
  */
 import { renderExchange, type Exchange } from './http.js';
 import { mask } from './mask.js';
-import { pointer, type TargetProfile } from './profile.js';
+import { pointer, refusalStatuses, type Operation, type OperationId, type Refusal, type TargetProfile } from './profile.js';
 import { schemaViolations, type SchemaName } from './schemas.js';
 
 export class CheckFailure extends Error {
@@ -94,15 +94,21 @@ export class Checks {
     expectSchema(ex, ex.json, 'error-envelope', '');
   }
 
-  /** The expected success status and the success envelope. */
-  expectOk(ex: Exchange, status = 200): void {
-    expectStatus(ex, status);
+  /** The operation's success status (from the profile) and the success envelope. */
+  expectOk(ex: Exchange): void {
+    const operation = this.profile.operations[ex.operation as OperationId] as Operation | undefined;
+    expectStatus(ex, operation?.status ?? 200);
     this.expectSuccessEnvelope(ex);
   }
 
-  /** The expected refusal status and the error envelope. */
-  expectRefused(ex: Exchange, status: number): void {
-    expectStatus(ex, status);
+  /** The status of a kind of refusal, as the profile's dialect answers it. */
+  expectRefusalStatus(ex: Exchange, kind: Refusal): void {
+    expectStatus(ex, ...refusalStatuses(this.profile, kind));
+  }
+
+  /** The status of a kind of refusal and the error envelope. */
+  expectRefused(ex: Exchange, kind: Refusal): void {
+    this.expectRefusalStatus(ex, kind);
     this.expectErrorEnvelope(ex);
   }
 

@@ -25,6 +25,8 @@ export interface ExchangeRequest {
 
 export interface Exchange {
   readonly request: ExchangeRequest;
+  /** The operation of the profile this exchange performed, when it was one. */
+  readonly operation?: string;
   /** null when no response arrived (see `failure`). */
   readonly status: number | null;
   readonly headers: Readonly<Record<string, string>>;

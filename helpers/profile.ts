@@ -29,7 +29,22 @@ export interface Operation {
   readonly path: string;
   readonly auth: boolean;
   readonly body: 'json' | 'multipart' | 'none';
+  /** The success status; 200 when not given. */
+  readonly status?: number;
 }
+
+/** Kinds of refusal whose status differs between dialects (bad login: 401 or 400, ...). */
+export const REFUSALS = ['invalid', 'badCredentials', 'unauthorized', 'notFound', 'methodNotAllowed', 'unsupportedMediaType'] as const;
+export type Refusal = (typeof REFUSALS)[number];
+
+export const DEFAULT_REFUSALS: Readonly<Record<Refusal, readonly number[]>> = {
+  invalid: [400],
+  badCredentials: [401],
+  unauthorized: [401],
+  notFound: [404],
+  methodNotAllowed: [405],
+  unsupportedMediaType: [415],
+};
 
 export type UserField =
   | 'id' | 'phone' | 'email' | 'phoneVerified' | 'emailVerified' | 'role' | 'rating' | 'tasksPosted'
@@ -60,6 +75,12 @@ export interface TargetProfile {
     readonly genders: readonly string[];
   };
   readonly rules: { readonly phoneDigits: number; readonly phonePrefix: string; readonly minPasswordLength: number };
+  /** Statuses of each kind of refusal, where the dialect differs from the defaults. */
+  readonly refusals?: Readonly<Partial<Record<Refusal, readonly number[]>>>;
+}
+
+export function refusalStatuses(profile: TargetProfile, kind: Refusal): readonly number[] {
+  return profile.refusals?.[kind] ?? DEFAULT_REFUSALS[kind];
 }
 
 const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'profiles');

@@ -18,14 +18,14 @@ function imageUrl(t: CheckContext, ex: Exchange): string {
 
 check('ACC-UPL-001', async (t) => {
   const ex = await upload(t, { filename: 'avatar.png', contentType: 'image/png', bytes: Buffer.from("<?php echo 'not an image'; ?>\n") });
-  t.checks.expectRefused(ex, 400);
+  t.checks.expectRefused(ex, 'invalid');
 });
 
 check('ACC-UPL-002', async (t) => {
   const svg = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(document.domain)</script></svg>';
   const ex = await upload(t, { filename: 'avatar.svg', contentType: 'image/svg+xml', bytes: Buffer.from(svg) });
   if (ex.status === 400) return;
-  t.checks.expectOk(ex, 200);
+  t.checks.expectOk(ex);
   const served = await t.api.fetchUrl(imageUrl(t, ex));
   expectThat(served, !/svg|html|xml/i.test(served.contentType), `an SVG with script was accepted and is served as ${served.contentType}: stored XSS`);
 });
@@ -40,7 +40,7 @@ check('ACC-UPL-003', async (t) => {
 check('ACC-UPL-004', async (t) => {
   const ex = await upload(t, { filename: '../../../etc/evil.png', contentType: 'image/png', bytes: makePng(8, 8, 3) });
   if (ex.status === 400) return;
-  t.checks.expectOk(ex, 200);
+  t.checks.expectOk(ex);
   const url = imageUrl(t, ex);
   expectThat(ex, !/\.\.|%2e%2e/i.test(url), `the stored image URL keeps the client's path-traversal name: ${url}`);
 });
