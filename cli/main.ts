@@ -12,12 +12,13 @@ import { ConfigError, helpText, loadConfig, type Config, type OtpSource } from '
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import type { RunSettings } from '../helpers/runtime.js';
+import { loadProfile, ProfileError, profilePath, type TargetProfile } from '../helpers/profile.js';
+import { notApplicable } from '../helpers/applicability.js';
 import type { ReferenceServer } from '../reference/server.js';
 import { consoleSummary, reportPaths, summarize, writeReports } from './reports.js';
 import { VerdictCollector } from './verdicts.js';
 
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PROFILE = 'tasklink';
 const EMBEDDED_OTP_HOOK: OtpSource = { kind: 'http', template: '/__conformance__/otp?identifier={identifier}&channel={channel}&purpose={purpose}' };
 const EMBEDDED_CLOCK_HOOK = '/__conformance__/clock';
 const REACH_TIMEOUT_MS = 4000;
@@ -28,9 +29,13 @@ function version(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function catalogueText(): string {
-  const rows = REQUIREMENTS.map((r) => `${r.id.padEnd(13)} ${r.level.padEnd(6)} ${r.flow.padEnd(9)} ${r.title}  [${r.source}]`);
-  return [`${'id'.padEnd(13)} ${'level'.padEnd(6)} ${'flow'.padEnd(9)} statement  [source]`, ...rows, '', `${REQUIREMENTS.length} requirements`].join('\n');
+function catalogueText(profile: TargetProfile): string {
+  const rows = REQUIREMENTS.map((r) => {
+    const missing = notApplicable(r, profile);
+    return `${r.id.padEnd(13)} ${r.level.padEnd(6)} ${r.flow.padEnd(11)} ${r.title}  [${r.source}]${missing ? `  (not applicable: ${missing})` : ''}`;
+  });
+  const header = `${'id'.padEnd(13)} ${'level'.padEnd(6)} ${'flow'.padEnd(11)} statement  [source]`;
+  return [`profile ${profile.name}: ${profile.description}`, '', header, ...rows, '', `${REQUIREMENTS.length} requirements`].join('\n');
 }
 
 function describeOtpSource(source: OtpSource | null, embedded: boolean): string {
@@ -111,7 +116,7 @@ async function runSuite(config: Config, target: Target, collector: VerdictCollec
     maxBodyBytes: config.maxBodyBytes,
     seed: config.seed,
     strict: config.strict,
-    profile: PROFILE,
+    profile: profilePath(config.profile, process.cwd()),
     runId: randomBytes(4).toString('hex'),
   };
   // Loaded only for a real run: --list, --help and configuration errors answer at once.
@@ -158,7 +163,15 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   if (config.help) return console.log(helpText()), EXIT.conforming;
   if (config.version) return console.log(version()), EXIT.conforming;
-  if (config.list) return console.log(catalogueText()), EXIT.conforming;
+  let profile: TargetProfile;
+  try {
+    profile = loadProfile(config.profile);
+  } catch (error) {
+    if (!(error instanceof ProfileError)) throw error;
+    console.error(`accounts-conformance: ${error.message}`);
+    return EXIT.noRun;
+  }
+  if (config.list) return console.log(catalogueText(profile)), EXIT.conforming;
 
   const startedAt = new Date();
   let target: Target;
@@ -190,7 +203,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       version: version(),
       baseUrl: target.baseUrl,
       embedded: target.server !== null,
-      profile: PROFILE,
+      profile: profile.name,
       otpSource: describeOtpSource(target.otpSource, target.server !== null),
       seed: config.seed,
       strict: config.strict,

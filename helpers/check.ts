@@ -6,6 +6,7 @@
  */
 import { Faker, en } from '@faker-js/faker';
 import { test } from 'vitest';
+import { notApplicable } from './applicability.js';
 import { requirement, titleOf, type Level, type RequirementId } from './catalogue.js';
 import { NotApplicable, SetupFailure } from './checks.js';
 import { mask } from './mask.js';
@@ -57,6 +58,8 @@ export function check(id: RequirementId, body: (t: CheckContext) => Promise<void
     const rt = runtime();
     const meta: RequirementMeta = { id, level: req.level, source: req.source };
     ctx.task.meta.requirement = meta;
+    const inapplicable = notApplicable(req, rt.profile);
+    if (inapplicable) ctx.skip(`not applicable: ${inapplicable}`);
     if (req.needsOtp && !rt.otp.available) ctx.skip(`needs a real OTP: ${rt.otp.description}`);
     if (req.needsClock && !rt.clock.available) ctx.skip("needs the target's clock hook: none configured (--clock-hook)");
     try {

@@ -3,10 +3,10 @@
  * where the answer keeps each value). Specs speak in operations and neutral names; only the
  * profile knows the wire. `tasklink` describes seed 000.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SchemaName } from './schemas.js';
+import { schemaViolations, type SchemaName } from './schemas.js';
 
 export const OPERATION_IDS = [
   'register',
@@ -83,10 +83,76 @@ export function refusalStatuses(profile: TargetProfile, kind: Refusal): readonly
   return profile.refusals?.[kind] ?? DEFAULT_REFUSALS[kind];
 }
 
-const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'profiles');
+export const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'profiles');
 
-export function loadProfile(name: string): TargetProfile {
-  return JSON.parse(readFileSync(join(PROFILE_DIR, `${name}.json`), 'utf8')) as TargetProfile;
+/** A profile that cannot be used: the message names the file and the offending key. */
+export class ProfileError extends Error {
+  override readonly name = 'ProfileError';
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Deep merge for `extends`: objects merge key by key, anything else replaces, null removes. */
+export function mergeProfiles(base: Json, override: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === null) delete out[key];
+    else if (isObject(value) && isObject(out[key])) out[key] = mergeProfiles(out[key] as Json, value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+export function profilePath(nameOrPath: string, relativeTo: string): string {
+  if (/[\\/]|\.json$/.test(nameOrPath)) return resolve(relativeTo, nameOrPath);
+  const shipped = join(PROFILE_DIR, `${nameOrPath}.json`);
+  if (!existsSync(shipped)) {
+    const names = readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+    throw new ProfileError(`no profile named '${nameOrPath}' (shipped: ${names.join(', ')}; or give a path to a profile file)`);
+  }
+  return shipped;
+}
+
+function readProfileFile(path: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ProfileError(`cannot read profile ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!isObject(value)) throw new Error('the file is not a JSON object');
+    return value;
+  } catch (e) {
+    throw new ProfileError(`profile ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function resolveExtends(path: string, seen: readonly string[]): Json {
+  if (seen.includes(path)) throw new ProfileError(`profile ${path}: extends forms a cycle (${[...seen, path].join(' → ')})`);
+  const own = readProfileFile(path);
+  if (own.extends === undefined) return own;
+  if (typeof own.extends !== 'string') throw new ProfileError(`profile ${path}: /extends must be a profile name or path`);
+  const base = resolveExtends(profilePath(own.extends, dirname(path)), [...seen, path]);
+  const { extends: _parent, ...rest } = own;
+  return mergeProfiles(base, rest);
+}
+
+/**
+ * Loads a shipped profile by name, or a profile file by path, resolves `extends`, and validates
+ * the result against schemas/target-profile.json.
+ */
+export function loadProfile(nameOrPath: string, cwd = process.cwd()): TargetProfile {
+  const path = profilePath(nameOrPath, cwd);
+  const merged = resolveExtends(path, []);
+  const problems = schemaViolations('target-profile', merged, '');
+  if (problems.length) throw new ProfileError(`profile ${path}: ${problems.slice(0, 3).join('; ')}`);
+  return Object.freeze(merged) as unknown as TargetProfile;
 }
 
 /** Reads a JSON Pointer (RFC 6901); undefined when any step is missing. */

@@ -21,6 +21,7 @@ export const SCHEMA_NAMES = [
   'tokens',
   'auth-response',
   'refresh-response',
+  'target-profile',
 ] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
@@ -62,6 +63,12 @@ function describe(error: ErrorObject, root: string): string {
       return `${path}: must be ${JSON.stringify(params.allowedValue)}`;
     case 'format':
       return `${path}: must be a ${String(params.format)}`;
+    case 'additionalProperties':
+      return `${path || '(root)'}: unknown key '${String(params.additionalProperty)}'`;
+    case 'propertyNames':
+      return `${path || '(root)'}: unknown key '${String(params.propertyName)}'`;
+    case 'pattern':
+      return `${path}: must match ${String(params.pattern)}`;
     default:
       return `${path}: ${error.message ?? error.keyword} (${error.keyword})`;
   }
