@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { jsonBody, multipartBody, nest, rawBody, type Upload } from './bodies.js';
 import type { Exchange, HttpClient, OutgoingBody } from './http.js';
 import { registerSecret } from './mask.js';
-import { pointer, type OperationId, type PrivilegedField, type TargetProfile } from './profile.js';
+import { NotApplicable } from './checks.js';
+import { pointer, type Operation, type OperationId, type PrivilegedField, type TargetProfile } from './profile.js';
 
 /** How a request authenticates: a token, a raw Authorization header, or nothing. */
 export type Credential = { readonly token: string } | { readonly header: string } | null;
@@ -35,8 +36,15 @@ export class Api {
     return new URL(this.baseUrl).origin;
   }
 
+  /** The operation as the profile maps it; specs only reach operations their requirement needs. */
+  operation(op: OperationId): Operation {
+    const found = this.profile.operations[op];
+    if (!found) throw new NotApplicable(`the ${this.profile.name} profile has no ${op} operation`);
+    return found;
+  }
+
   url(op: OperationId): string {
-    return new URL(this.profile.operations[op].path, this.baseUrl).toString();
+    return new URL(this.operation(op).path, this.baseUrl).toString();
   }
 
   /** The wire name of a neutral request field of an operation. */
@@ -52,11 +60,16 @@ export class Api {
   }
 
   private body(op: OperationId, opts: CallOptions): OutgoingBody | undefined {
-    const kind = this.profile.operations[op].body;
+    const kind = this.operation(op).body;
     if (kind === 'none') return undefined;
     const flat: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(opts.fields ?? {})) if (value !== undefined) flat[this.wireName(op, field)] = value;
-    for (const [field, value] of Object.entries(opts.privileged ?? {})) flat[this.profile.privileged[field as PrivilegedField]] = value;
+    // Neutral fields the dialect does not name are not sent: a seed-003 registration has no phone.
+    const names = this.profile.request[op] ?? {};
+    for (const [field, value] of Object.entries(opts.fields ?? {})) if (value !== undefined && names[field]) flat[names[field]] = value;
+    for (const [field, value] of Object.entries(opts.privileged ?? {})) {
+      const wire = this.profile.privileged[field as PrivilegedField];
+      if (wire) flat[wire] = value;
+    }
     const files: Record<string, Upload> = {};
     for (const [field, file] of Object.entries(opts.files ?? {})) files[this.wireName(op, field)] = file;
     const as = opts.as ?? kind;
@@ -65,7 +78,7 @@ export class Api {
   }
 
   async call(op: OperationId, opts: CallOptions = {}): Promise<Exchange> {
-    const operation = this.profile.operations[op];
+    const operation = this.operation(op);
     const ex = await this.client.send(operation.method, this.url(op), {
       headers: this.authHeader(opts.credential),
       body: this.body(op, opts),
@@ -76,7 +89,7 @@ export class Api {
 
   /** Sends a hand-made body (malformed JSON, another content type) to an operation. */
   callRaw(op: OperationId, body: OutgoingBody, credential: Credential = null): Promise<Exchange> {
-    return this.client.send(this.profile.operations[op].method, this.url(op), { headers: this.authHeader(credential), body });
+    return this.client.send(this.operation(op).method, this.url(op), { headers: this.authHeader(credential), body });
   }
 
   /** Calls an operation's path with another method. */

@@ -3,7 +3,7 @@
  * field the profile declares absent is skipped as "not applicable", with the reason, never failed.
  */
 import type { Flow, Requirement } from './catalogue.js';
-import type { OperationId, TargetProfile } from './profile.js';
+import type { OperationId, TargetProfile, UserField } from './profile.js';
 
 const FLOW_NEEDS: Readonly<Record<Flow, readonly OperationId[]>> = {
   envelope: ['register', 'login'],
@@ -55,11 +55,31 @@ const REQUIREMENT_NEEDS: Readonly<Record<string, readonly OperationId[]>> = {
 /** Requirements about the phone number: they need a phone field at registration. */
 const PHONE_REQUIREMENTS = new Set(['ACC-REG-006', 'ACC-REG-007', 'ACC-REG-008', 'ACC-REG-015', 'ACC-LOG-001', 'ACC-OTP-002', 'ACC-OTP-005', 'ACC-RST-001']);
 
+/** User fields (pointers into the dialect's user) some requirements need. */
+const USER_FIELD_NEEDS: Readonly<Record<string, readonly UserField[]>> = {
+  'ACC-REG-003': ['phoneVerified', 'emailVerified'],
+  'ACC-REG-004': ['fullName'],
+  'ACC-REG-005': ['role'],
+  'ACC-REG-016': ['emailVerified', 'phoneVerified', 'rating', 'tasksPosted', 'tasksCompleted'],
+  'ACC-EXP-002': ['tasksPosted'],
+};
+
+/** Requirements about fields a client sends: they need the dialect to have the field. */
+const REQUEST_FIELD_NEEDS: Readonly<Record<string, readonly [OperationId, string]>> = {
+  'ACC-REG-013': ['register', 'role'],
+  'ACC-REG-016': ['register', 'role'],
+};
+
 /** Why a requirement does not apply to a profile, or null when it does. */
 export function notApplicable(req: Requirement, profile: TargetProfile): string | null {
   const ops = [...FLOW_NEEDS[req.flow], ...(REQUIREMENT_NEEDS[req.id] ?? [])];
   const missing = [...new Set(ops.filter((op) => !profile.operations[op]))];
   if (missing.length) return `the ${profile.name} profile has no ${missing.join(', ')} operation${missing.length > 1 ? 's' : ''}`;
   if (PHONE_REQUIREMENTS.has(req.id) && !profile.request.register?.phone) return `the ${profile.name} profile registers users without a phone number`;
+  const fields = (USER_FIELD_NEEDS[req.id] ?? []).filter((f) => profile.user[f] === undefined);
+  if (fields.length) return `the ${profile.name} profile's user has no ${fields.join(', ')}`;
+  const request = REQUEST_FIELD_NEEDS[req.id];
+  if (request && !profile.request[request[0]]?.[request[1]]) return `the ${profile.name} profile's ${request[0]} takes no ${request[1]}`;
+  if (req.id === 'ACC-REG-016' && Object.keys(profile.privileged).length === 0) return `the ${profile.name} profile names no fields a client must not set`;
   return null;
 }

@@ -53,28 +53,33 @@ export type UserField =
 export type PrivilegedField = 'emailVerified' | 'phoneVerified' | 'rating' | 'tasksPosted' | 'tasksCompleted' | 'walletBalance';
 
 export type ResponsePointer =
-  | 'authData' | 'authUser' | 'authTokens' | 'tokenAccess' | 'tokenRefresh' | 'refreshData' | 'refreshAccess'
+  | 'authData' | 'loginData' | 'authUser' | 'loginUser' | 'authTokens' | 'tokenAccess' | 'tokenRefresh' | 'refreshData' | 'refreshAccess'
   | 'refreshRefresh' | 'user' | 'wallet' | 'errors';
 
 export interface TargetProfile {
   readonly name: string;
   readonly description: string;
-  readonly envelope: 'tasklink';
-  readonly operations: Readonly<Record<OperationId, Operation>>;
+  /** Schemas of successful and error answers; null: not checked. */
+  readonly envelope: { readonly success: SchemaName | null; readonly error: SchemaName | null };
+  /** The operations the dialect has; an absent one is a capability it lacks. */
+  readonly operations: Readonly<Partial<Record<OperationId, Operation>>>;
   /** Per operation: neutral field name → wire name (dotted for nested JSON / multipart names). */
   readonly request: Readonly<Partial<Record<OperationId, Readonly<Record<string, string>>>>>;
-  readonly privileged: Readonly<Record<PrivilegedField, string>>;
-  readonly response: Readonly<Record<ResponsePointer, string>>;
+  readonly privileged: Readonly<Partial<Record<PrivilegedField, string>>>;
+  /** JSON Pointers into answers; a missing one means the dialect's answer does not carry it. */
+  readonly response: Readonly<Partial<Record<ResponsePointer, string>>>;
   /** JSON Pointers inside a user object. */
-  readonly user: Readonly<Record<UserField, string>>;
-  readonly wallet: Readonly<Record<'id' | 'balance', string>>;
-  readonly schemas: Readonly<Record<'authData' | 'user' | 'wallet' | 'refreshData', SchemaName>>;
+  readonly user: Readonly<Partial<Record<UserField, string>>>;
+  readonly wallet: Readonly<Partial<Record<'id' | 'balance', string>>>;
+  readonly schemas: Readonly<Record<'authData' | 'loginData' | 'user' | 'wallet' | 'refreshData', SchemaName>>;
   readonly values: {
     readonly channel: Readonly<Record<'email' | 'phone', string>>;
     readonly roles: readonly string[];
     readonly genders: readonly string[];
   };
   readonly rules: { readonly phoneDigits: number; readonly phonePrefix: string; readonly minPasswordLength: number };
+  /** false: registration answers without tokens (djoser); default true. */
+  readonly registerIssuesTokens?: boolean;
   /** Statuses of each kind of refusal, where the dialect differs from the defaults. */
   readonly refusals?: Readonly<Partial<Record<Refusal, readonly number[]>>>;
 }
@@ -155,8 +160,14 @@ export function loadProfile(nameOrPath: string, cwd = process.cwd()): TargetProf
   return Object.freeze(merged) as unknown as TargetProfile;
 }
 
+/** The operations a profile has, in the suite's order. */
+export function operationsOf(profile: TargetProfile): OperationId[] {
+  return OPERATION_IDS.filter((op) => profile.operations[op] !== undefined);
+}
+
 /** Reads a JSON Pointer (RFC 6901); undefined when any step is missing. */
-export function pointer(value: unknown, ptr: string): unknown {
+export function pointer(value: unknown, ptr: string | undefined): unknown {
+  if (ptr === undefined) return undefined;
   if (ptr === '' || ptr === '/') return value;
   let current = value;
   for (const raw of ptr.split('/').slice(1)) {

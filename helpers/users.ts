@@ -6,7 +6,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Faker } from '@faker-js/faker';
 import type { Api } from './api.js';
-import { SetupFailure, type Checks } from './checks.js';
+import { fail, NotApplicable, SetupFailure, type Checks } from './checks.js';
 import type { Exchange } from './http.js';
 import { registerSecret } from './mask.js';
 import type { TargetProfile, UserField } from './profile.js';
@@ -20,6 +20,10 @@ export interface NewUser {
   readonly passwordConfirm: string;
   readonly role: string;
   readonly fullName: string;
+  /** For dialects with a username and split names; a profile sends only the fields it names. */
+  readonly username: string;
+  readonly firstName: string;
+  readonly lastName: string;
 }
 
 export interface Account extends NewUser {
@@ -55,13 +59,19 @@ export function newPassword(faker: Faker): string {
 
 export function newUserInput(faker: Faker, profile: TargetProfile, role?: string): NewUser {
   const password = newPassword(faker);
+  const email = uniqueEmail(faker);
+  const firstName = faker.person.firstName();
+  const lastName = faker.person.lastName();
   return {
     phone: uniquePhone(profile),
-    email: uniqueEmail(faker),
+    email,
     password,
     passwordConfirm: password,
     role: role ?? faker.helpers.arrayElement(profile.values.roles),
-    fullName: faker.person.fullName(),
+    fullName: `${firstName} ${lastName}`,
+    username: email.split('@')[0] as string,
+    firstName,
+    lastName,
   };
 }
 
@@ -84,6 +94,7 @@ export function userField(api: Api, user: unknown, field: UserField): unknown {
 
 /** Registers a fresh user; any failure is a setup failure of ACC-REG-001. */
 export async function registerUser(api: Api, checks: Checks, faker: Faker, overrides: Partial<NewUser> = {}): Promise<Account> {
+  if (!api.profile.operations.register) throw new NotApplicable(`the ${api.profile.name} profile has no register operation, so the suite cannot make its users`);
   const input = { ...newUserInput(faker, api.profile), ...overrides };
   const ex = await api.call('register', { fields: registerFields(input) });
   try {
@@ -91,10 +102,11 @@ export async function registerUser(api: Api, checks: Checks, faker: Faker, overr
   } catch (e) {
     throw new SetupFailure('ACC-REG-001', `registering a user failed: ${(e as Error).message}`);
   }
-  const tokens = tokensOf(api, ex);
   const id = userField(api, api.read(ex, 'authUser'), 'id');
-  if (!tokens || typeof id !== 'string') throw new SetupFailure('ACC-REG-001', 'registration answered without a user id or tokens');
-  return { ...input, id, ...tokens };
+  if (typeof id !== 'string' && typeof id !== 'number') throw new SetupFailure('ACC-REG-001', 'registration answered without a user id');
+  // Some stacks (djoser) register without issuing tokens: log in, as their apps do.
+  const tokens = tokensOf(api, ex) ?? (await loginAs(api, checks, input.email, input.password));
+  return { ...input, id: String(id), ...tokens };
 }
 
 /** Logs in; any failure is a setup failure of ACC-LOG-001. */
@@ -108,4 +120,17 @@ export async function loginAs(api: Api, checks: Checks, username: string, passwo
   const tokens = tokensOf(api, ex);
   if (!tokens) throw new SetupFailure('ACC-LOG-001', 'login answered without tokens');
   return tokens;
+}
+
+/**
+ * The user in an answer carries the values given, for the fields the dialect has (a seed-003
+ * user has no phone); emails compare case-insensitively, ids as strings.
+ */
+export function expectUserEchoes(api: Api, ex: Exchange, user: unknown, expected: Partial<Record<UserField, string>>, fields: readonly UserField[]): void {
+  for (const field of fields) {
+    if (api.profile.user[field] === undefined || expected[field] === undefined) continue;
+    const actual = userField(api, user, field);
+    const norm = (v: unknown) => (field === 'email' ? String(v).toLowerCase() : field === 'id' ? String(v) : v);
+    if (norm(actual) !== norm(expected[field])) fail(`the ${field}: expected ${JSON.stringify(expected[field])}, got ${JSON.stringify(actual)}`, ex);
+  }
 }

@@ -3,7 +3,7 @@ import type { RequirementId } from '../helpers/catalogue.js';
 import { check, type CheckContext } from '../helpers/check.js';
 import { fail } from '../helpers/checks.js';
 import type { Exchange } from '../helpers/http.js';
-import { OPERATION_IDS, type OperationId } from '../helpers/profile.js';
+import { operationsOf, type OperationId } from '../helpers/profile.js';
 import { tamperSignature, unsignedCopy } from '../helpers/tokens.js';
 import type { Account } from '../helpers/users.js';
 
@@ -37,7 +37,7 @@ const attacks: readonly Attack[] = [
 for (const attack of attacks) {
   check(attack.id, async (t) => {
     const account = await t.registerUser();
-    const protectedOps = OPERATION_IDS.filter((op) => t.profile.operations[op].auth);
+    const protectedOps = operationsOf(t.profile).filter((op) => t.profile.operations[op]?.auth);
     const probes = protectedOps.flatMap((op) => attack.credentials(account).map((credential) => ({ op, credential })));
     const answers = await Promise.all(probes.map((p) => t.api.call(p.op, { credential: p.credential, fields: sampleFields(t, p.op) })));
     const wrong: Exchange[] = answers.filter((ex) => ex.status !== 401);

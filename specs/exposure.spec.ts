@@ -3,7 +3,7 @@ import { expectEqual, expectThat, fail } from '../helpers/checks.js';
 import type { Exchange } from '../helpers/http.js';
 import { makePng } from '../helpers/images.js';
 import { pointer } from '../helpers/profile.js';
-import { newUserInput, registerFields, tokensOf, userField } from '../helpers/users.js';
+import { expectUserEchoes, newUserInput, registerFields, tokensOf, userField } from '../helpers/users.js';
 
 const SECRET_KEY = /pass(word)?|hash|salt/i;
 const HASH_VALUE = /^(pbkdf2_sha\d+|argon2(id|i)?|bcrypt(_sha256)?|scrypt|sha\d+|md5)\$|^\$2[aby]\$\d+\$/;
@@ -67,6 +67,6 @@ check('ACC-EXP-003', async (t) => {
   for (const account of [first, second]) {
     const me = await t.api.call('me', { credential: { token: account.access } });
     t.checks.expectOk(me);
-    expectEqual(me, userField(t.api, t.api.read(me, 'user'), 'id'), account.id, "the id of the user shown for this user's token");
+    expectUserEchoes(t.api, me, t.api.read(me, 'user'), account, ['id']);
   }
 });

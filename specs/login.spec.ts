@@ -1,15 +1,16 @@
 import { check } from '../helpers/check.js';
-import { expectEqual, expectSchema, expectThat } from '../helpers/checks.js';
-import { newPassword, tokensOf, uniqueEmail, userField } from '../helpers/users.js';
+import { expectSchema, expectThat } from '../helpers/checks.js';
+import { expectUserEchoes, newPassword, tokensOf, uniqueEmail } from '../helpers/users.js';
 
 for (const [id, by] of [['ACC-LOG-001', 'phone'], ['ACC-LOG-002', 'email']] as const) {
   check(id, async ({ api, checks, registerUser }) => {
     const account = await registerUser();
     const ex = await api.call('login', { fields: { username: account[by], password: account.password } });
     checks.expectOk(ex);
-    expectSchema(ex, api.read(ex, 'authData'), api.profile.schemas.authData, 'data');
+    expectSchema(ex, api.read(ex, 'loginData'), api.profile.schemas.loginData, 'data');
     expectThat(ex, tokensOf(api, ex) !== undefined, 'the answer carries no access and refresh tokens');
-    expectEqual(ex, userField(api, api.read(ex, 'authUser'), 'id'), account.id, 'the id of the logged-in user');
+    // Dialects whose login answers only tokens (simplejwt's TokenObtainPairView) have no user to compare.
+    if (api.profile.response.loginUser) expectUserEchoes(api, ex, api.read(ex, 'loginUser'), account, ['id']);
   });
 }
 
@@ -26,8 +27,8 @@ check('ACC-LOG-004', async ({ api, checks, faker }) => {
 
 check('ACC-LOG-005', async ({ api, checks, registerUser, loginAs }) => {
   const account = await registerUser();
-  const tokens = await loginAs(account.phone, account.password);
+  const tokens = await loginAs(account.email, account.password);
   const ex = await api.call('me', { credential: { token: tokens.access } });
   checks.expectOk(ex);
-  expectEqual(ex, userField(api, api.read(ex, 'user'), 'id'), account.id, 'the id of the user the token belongs to');
+  expectUserEchoes(api, ex, api.read(ex, 'user'), account, ['id']);
 });

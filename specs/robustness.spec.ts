@@ -3,7 +3,7 @@ import type { RequirementId } from '../helpers/catalogue.js';
 import { check, type CheckContext } from '../helpers/check.js';
 import { fail } from '../helpers/checks.js';
 import type { Exchange } from '../helpers/http.js';
-import { OPERATION_IDS } from '../helpers/profile.js';
+import { operationsOf } from '../helpers/profile.js';
 import { newUserInput, registerFields, type NewUser } from '../helpers/users.js';
 
 /** Any answer but a 5xx or no answer at all: a refusal or an acceptance are both fine here. */
@@ -46,7 +46,7 @@ check('ACC-ROB-004', async (t: CheckContext) => {
   const account = await t.registerUser();
   const bodies = [Api.raw('<user><name>x</name></user>', 'text/xml'), Api.raw('name=x&&&=', 'application/x-www-form-urlencoded'), Api.raw('--x\r\n', 'multipart/form-data')];
   const answers = await Promise.all(
-    OPERATION_IDS.filter((op) => t.profile.operations[op].body !== 'none').flatMap((op) => bodies.map((body) => t.api.callRaw(op, body, { token: account.access }))),
+    operationsOf(t.profile).filter((op) => t.profile.operations[op]?.body !== 'none').flatMap((op) => bodies.map((body) => t.api.callRaw(op, body, { token: account.access }))),
   );
   expectNoServerError(answers);
 });

@@ -22,7 +22,7 @@ describe('target profiles', () => {
   test('a profile extending tasklink loses the operations it removes, and the checks needing them do not apply', () => {
     const profile = loadProfile(profileFile({ extends: 'tasklink', name: 'acme', description: 'no wallet', operations: { wallet: null } }));
     expect(profile.operations.wallet).toBeUndefined();
-    expect(profile.operations.login.path).toBe('auth/login/');
+    expect(profile.operations.login?.path).toBe('auth/login/');
     expect(notApplicable(requirement('ACC-WAL-001'), profile)).toBe('the acme profile has no wallet operation');
     expect(notApplicable(requirement('ACC-LOG-003'), profile)).toBeNull();
   });

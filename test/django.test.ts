@@ -1,0 +1,79 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { REQUIREMENTS } from '../helpers/catalogue.js';
+import { ROOT, runCli } from './harness.js';
+
+// Real Django accounts stacks from Debian's packages (fixtures/django). .ci/run installs them; on a
+// machine without them these tests are skipped with the reason.
+const PYTHON = '/usr/bin/python3';
+const available = spawnSync(PYTHON, ['-c', 'import django, rest_framework, rest_framework_simplejwt, djoser'], { stdio: 'ignore' }).status === 0;
+const REASON = 'needs Debian python3-django, python3-djangorestframework(-simplejwt) and python3-djoser (fixtures/django/install.sh)';
+
+interface Expectations {
+  readonly profile: string;
+  readonly findings: Readonly<Record<string, { readonly status: string; readonly why: string }>>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function serve(stack: string): Promise<{ port: number; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn('bash', [join(ROOT, 'fixtures', 'django', 'serve.sh'), stack, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${stack} not ready within 30 s`)), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('READY')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${stack} exited with ${code}`)));
+  });
+  return { port, child };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+const stacks = [
+  { stack: 'simplejwt_accounts', basePath: '/api/accounts/', profile: 'simplejwt-accounts' },
+  { stack: 'djoser_accounts', basePath: '/auth/', profile: 'djoser' },
+];
+
+describe.concurrent('real Django accounts stacks with their profiles', () => {
+  for (const { stack, basePath, profile } of stacks) {
+    test.skipIf(!available)(`${profile} against ${stack}: exactly the known findings, everything else applicable passes${available ? '' : ` (skipped: ${REASON})`}`, async () => {
+      const expected = JSON.parse(readFileSync(join(ROOT, 'test', 'expectations', `${profile}.json`), 'utf8')) as Expectations;
+      const { port, child } = await serve(stack);
+      try {
+        const run = await runCli(['--base-url', `http://127.0.0.1:${port}${basePath}`, '--profile', profile]);
+        const summary = run.summary();
+        expect(summary.target.profile).toBe(profile);
+        const findings = Object.fromEntries(summary.results.filter((r) => r.status === 'failed' || r.status === 'warning').map((r) => [r.id, r.status]));
+        expect(findings, run.stdout).toEqual(Object.fromEntries(Object.entries(expected.findings).map(([id, f]) => [id, f.status])));
+        expect(run.code).toBe(Object.values(expected.findings).some((f) => f.status === 'failed') ? 1 : 0);
+        // Every skip says why; the applicable core of the contract ran and passed.
+        for (const r of summary.results.filter((x) => x.status === 'skipped')) expect(r.message, r.id).toMatch(/not applicable|needs a real OTP|clock hook/);
+        expect(summary.passed).toBeGreaterThan(35);
+        expect(summary.results).toHaveLength(REQUIREMENTS.length);
+      } finally {
+        await stop(child);
+      }
+    }, 120_000);
+  }
+});
