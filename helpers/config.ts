@@ -15,7 +15,9 @@ export class ConfigError extends Error {
 export type OtpSource =
   | { readonly kind: 'fixed'; readonly code: string }
   | { readonly kind: 'http'; readonly template: string }
-  | { readonly kind: 'command'; readonly command: string };
+  | { readonly kind: 'command'; readonly command: string }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'mailpit'; readonly url: string };
 
 export interface ContainerConfig {
   readonly image: string;
@@ -60,7 +62,7 @@ interface OptionSpec {
 
 export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'base-url', env: 'ACCOUNTS_BASE_URL', help: 'base URL of the API under test, e.g. http://127.0.0.1:8000/api/v1/ (default: start the embedded reference server)' },
-  { flag: 'otp-source', env: 'ACCOUNTS_OTP_SOURCE', help: 'how to read OTPs: fixed:<code> | http:<url template> | command:<shell command>' },
+  { flag: 'otp-source', env: 'ACCOUNTS_OTP_SOURCE', help: 'how to read OTPs: fixed:<code> | http:<url template> | command:<shell command> | file:<outbox.jsonl> | mailpit:<url>' },
   { flag: 'clock-hook', env: 'ACCOUNTS_CLOCK_HOOK', help: 'POST {"advance_seconds": N} here to move the target\'s clock (expiry checks); a path resolves against the target' },
   { flag: 'report-dir', env: 'ACCOUNTS_REPORT_DIR', help: 'where reports are written (default: reports/)' },
   { flag: 'strict', env: 'ACCOUNTS_STRICT', boolean: true, help: 'SHOULD-level failures fail the run' },
@@ -165,8 +167,19 @@ export function parseOtpSource(value: string): OtpSource {
     case 'command':
       if (!rest.trim()) throw new ConfigError('--otp-source command:<shell command> needs a command');
       return { kind, command: rest };
+    case 'file':
+      if (!rest.trim()) throw new ConfigError('--otp-source file:<path> needs the path of an outbox file (JSON lines)');
+      return { kind, path: rest };
+    case 'mailpit':
+      try {
+        const url = new URL(rest);
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+      } catch {
+        throw new ConfigError(`--otp-source mailpit:<url> needs Mailpit's http(s) URL, not '${rest}'`);
+      }
+      return { kind, url: rest };
     default:
-      throw new ConfigError(`--otp-source must start with fixed:, http: or command:, not '${value}'`);
+      throw new ConfigError(`--otp-source must start with fixed:, http:, command:, file: or mailpit:, not '${value}'`);
   }
 }
 

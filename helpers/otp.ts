@@ -3,6 +3,7 @@
  * code, an HTTP hook on the target or a shell command can each stand in for an inbox.
  */
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { childEnvironment, type OtpSource } from './config.js';
 import type { HttpClient } from './http.js';
 import { registerSecret } from './mask.js';
@@ -70,6 +71,60 @@ function fromCommand(command: string, req: OtpRequest, timeoutMs: number): Promi
   });
 }
 
+/** The outbox line's secret: a code, else the digits in its body. */
+function codeFromMessage(entry: Record<string, unknown>): string | null {
+  for (const key of ['otp', 'code']) if (typeof entry[key] === 'string' || typeof entry[key] === 'number') return String(entry[key]);
+  return typeof entry.body === 'string' ? codeFromBody(entry.body, undefined) : null;
+}
+
+function matches(entry: Record<string, unknown>, req: OtpRequest): boolean {
+  const to = typeof entry.to === 'string' ? entry.to : Array.isArray(entry.to) ? entry.to.join(',') : '';
+  const kind = typeof entry.kind === 'string' ? entry.kind : req.purpose;
+  return to.toLowerCase().includes(req.identifier.toLowerCase()) && kind === req.purpose;
+}
+
+/**
+ * file:<path>: an outbox of JSON lines (one message each, with `to` and `kind`, the code in `otp`,
+ * `code` or the `body`), as a test mail backend writes it. The latest match wins; polled briefly.
+ */
+async function fromFile(path: string, req: OtpRequest): Promise<string> {
+  for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt++) {
+    const lines = (await readFile(path, 'utf8').catch(() => '')).split('\n').filter((l) => l.trim());
+    for (const line of lines.reverse()) {
+      let entry: unknown;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (entry && typeof entry === 'object' && matches(entry as Record<string, unknown>, req)) {
+        const code = codeFromMessage(entry as Record<string, unknown>);
+        if (code) return code;
+      }
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  throw new OtpUnavailable(`no message to ${req.channel} recipient for ${req.purpose} in the outbox ${path}`);
+}
+
+/** mailpit:<url>: the latest message to the recipient through Mailpit's API, its code from the text. */
+async function fromMailpit(base: string, req: OtpRequest, client: HttpClient): Promise<string> {
+  const root = base.endsWith('/') ? base : `${base}/`;
+  const search = new URL(`api/v1/search?query=${encodeURIComponent(`to:"${req.identifier}"`)}&limit=1`, root);
+  for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt++) {
+    const list = await client.send('GET', search.toString(), { retryOnRateLimit: false });
+    const id = (list.json as { messages?: { ID?: string }[] } | undefined)?.messages?.[0]?.ID;
+    if (id) {
+      const message = await client.send('GET', new URL(`api/v1/message/${encodeURIComponent(id)}`, root).toString(), { retryOnRateLimit: false });
+      const text = (message.json as { Text?: string } | undefined)?.Text ?? '';
+      const code = codeFromBody(text, undefined);
+      if (code) return code;
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  throw new OtpUnavailable(`Mailpit has no message with a code for ${req.channel} ${req.purpose}`);
+}
+
 export interface OtpReader {
   readonly available: boolean;
   readonly description: string;
@@ -92,6 +147,10 @@ export function otpReader(source: OtpSource | null, client: HttpClient, origin: 
         return fromHttp(source.template, req, client, origin);
       case 'command':
         return fromCommand(source.command, req, timeoutMs);
+      case 'file':
+        return fromFile(source.path, req);
+      case 'mailpit':
+        return fromMailpit(source.url, req, client);
     }
   };
   return {

@@ -1,4 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HttpClient } from '../helpers/http.js';
@@ -15,6 +18,8 @@ beforeAll(async () => {
     seen.push(r.url ?? '');
     if (r.url?.startsWith('/json')) return void res.setHeader('content-type', 'application/json').end('{"otp":"654321","sent_at":"now"}');
     if (r.url?.startsWith('/text')) return void res.end('Your code is 112233.');
+    if (r.url?.startsWith('/mailpit/api/v1/search')) return void res.setHeader('content-type', 'application/json').end('{"messages":[{"ID":"m1"}]}');
+    if (r.url === '/mailpit/api/v1/message/m1') return void res.setHeader('content-type', 'application/json').end('{"Text":"Reset code: 556677"}');
     res.statusCode = 404;
     res.end('no code');
   });
@@ -55,6 +60,27 @@ describe('OTP sources', () => {
     const reader = otpReader({ kind: 'command', command: 'test "$OTP_CHANNEL/$OTP_PURPOSE" = email/verify && echo 778899' }, client, origin, 2000);
     expect(await reader.read(req)).toBe('778899');
     await expect(otpReader({ kind: 'command', command: 'exit 3' }, client, origin, 2000).read(req)).rejects.toThrow(/OTP command failed/);
+  });
+
+  test('file: the latest outbox line for the recipient and purpose', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acc-outbox-'));
+    const path = join(dir, 'outbox.jsonl');
+    const lines = [
+      { to: 'a+b@example.com', kind: 'verify', otp: '111111' },
+      { to: 'someone@example.com', kind: 'verify', otp: '222222' },
+      'not json',
+      { to: ['A+B@example.com'], kind: 'verify', body: 'Your code is 333333' },
+      { to: 'a+b@example.com', kind: 'reset', otp: '444444' },
+    ];
+    writeFileSync(path, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'));
+    const reader = otpReader({ kind: 'file', path }, client, origin, 1000);
+    expect(await reader.read(req)).toBe('333333');
+    expect(await reader.read({ ...req, purpose: 'reset' })).toBe('444444');
+    await expect(reader.read({ ...req, identifier: 'nobody@example.com' })).rejects.toThrow(/no message .* in the outbox/);
+  });
+
+  test('mailpit: the code in the latest message to the recipient', async () => {
+    expect(await otpReader({ kind: 'mailpit', url: `${origin}/mailpit` }, client, origin, 1000).read(req)).toBe('556677');
   });
 
   test('no source: unavailable, with the reason', async () => {
