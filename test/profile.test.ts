@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { notApplicable } from '../helpers/applicability.js';
 import { requirement } from '../helpers/catalogue.js';
 import { loadProfile, mergeProfiles, ProfileError } from '../helpers/profile.js';
-import { runCli } from './harness.js';
+import { ROOT, runCli } from './harness.js';
 
 function profileFile(content: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'acc-profile-'));
@@ -37,6 +37,15 @@ describe('target profiles', () => {
     const path = profileFile(content);
     expect(() => loadProfile(path)).toThrow(ProfileError);
     expect(() => loadProfile(path)).toThrow(message);
+  });
+
+  test("the README's worked example is a valid profile", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const example = /A worked example[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const profile = loadProfile(profileFile(example as string));
+    expect(profile.name).toBe('acme');
+    expect(notApplicable(requirement('ACC-WAL-001'), profile)).toMatch(/no wallet operation/);
   });
 
   test('a profile extending itself is a cycle, not a hang', () => {
