@@ -121,6 +121,8 @@ export class Checks {
    * nest it (`profile: { full_name }`) or flatten it (`full_name`); all three name it.
    */
   expectFieldError(ex: Exchange, wireName: string): void {
+    // A dialect without field-level errors ({message, error_code}) is held to status and envelope only.
+    if (this.profile.response.errors === undefined) return;
     const errors = pointer(ex.json, this.profile.response.errors);
     const keys = wireName.split('.');
     const candidates = [pointer(errors, `/${wireName}`), pointer(errors, `/${keys.join('/')}`), pointer(errors, `/${keys[keys.length - 1]}`)];
