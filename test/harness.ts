@@ -19,7 +19,7 @@ export interface CliRun {
 }
 
 /** The child must not believe it runs inside this vitest. */
-function cleanEnvironment(extra: Record<string, string>): Record<string, string> {
+export function cleanEnvironment(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined || k.startsWith('VITEST') || k === 'TEST' || k === 'NODE_ENV' || k.startsWith('ACCOUNTS_')) continue;
