@@ -56,7 +56,9 @@ export class Api {
 
   private authHeader(credential: Credential | undefined): Record<string, string> {
     if (!credential) return {};
-    return { authorization: 'token' in credential ? `Bearer ${credential.token}` : credential.header };
+    const { header = 'authorization', scheme = 'Bearer' } = this.profile.auth ?? {};
+    const value = 'token' in credential ? (scheme ? `${scheme} ${credential.token}` : credential.token) : credential.header;
+    return { [header.toLowerCase()]: value };
   }
 
   private body(op: OperationId, opts: CallOptions): OutgoingBody | undefined {

@@ -228,8 +228,9 @@ function clip(text: string, limit = 1500): string {
 /** The evidence of one exchange, masked, ready for a failure message or a report. */
 export function renderExchange(ex: Exchange): string {
   const lines = [`→ ${ex.request.method} ${ex.request.url}`];
-  const auth = ex.request.headers.authorization;
-  if (auth !== undefined) lines.push(`  authorization: ${auth}`);
+  for (const [name, value] of Object.entries(ex.request.headers)) {
+    if (/^(authorization|x-[\w-]*token|x-api-key)$/i.test(name)) lines.push(`  ${name}: ${value}`);
+  }
   if (ex.request.body) lines.push(`  ${ex.request.body.contentType.split(';')[0]}: ${clip(ex.request.body.display, 800)}`);
   if (ex.status === null) {
     lines.push(`← no response after ${ex.durationMs} ms: ${ex.failure ?? 'unknown failure'}`);

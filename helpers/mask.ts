@@ -40,7 +40,7 @@ const SECRET_KEYS = [
 const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const JSON_MEMBER = new RegExp(`("(?:${SECRET_KEYS.join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
 const FORM_MEMBER = new RegExp(`(\\b(?:${SECRET_KEYS.join('|')})=)[^&\\s"']+`, 'gi');
-const AUTH_HEADER = /((?:authorization|cookie|set-cookie|x-api-key)\s*[:=]\s*)(?:"[^"]*"|'[^']*'|[^\n'"]+)/gi;
+const AUTH_HEADER = /((?:authorization|cookie|set-cookie|x-api-key|x-auth-token|x-access-token)\s*[:=]\s*)(?:"[^"]*"|'[^']*'|[^\n'"]+)/gi;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

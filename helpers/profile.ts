@@ -78,6 +78,8 @@ export interface TargetProfile {
     readonly genders: readonly string[];
   };
   readonly rules: { readonly phoneDigits: number; readonly phonePrefix: string; readonly minPasswordLength: number };
+  /** How an access token is presented; default `Authorization: Bearer <token>`. */
+  readonly auth?: { readonly header: string; readonly scheme?: string | null };
   /** false: registration answers without tokens (djoser); default true. */
   readonly registerIssuesTokens?: boolean;
   /** Statuses of each kind of refusal, where the dialect differs from the defaults. */

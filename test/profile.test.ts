@@ -39,6 +39,17 @@ describe('target profiles', () => {
     expect(() => loadProfile(path)).toThrow(message);
   });
 
+  test('a profile may present the token in another header, with or without a scheme word', async () => {
+    const { Api } = await import('../helpers/api.js');
+    const { HttpClient } = await import('../helpers/http.js');
+    const profile = loadProfile(profileFile({ extends: 'tasklink', name: 'acme', auth: { header: 'X-Auth-Token', scheme: null } }));
+    const client = new HttpClient({ timeoutMs: 500, maxBodyBytes: 1024 });
+    const ex = await new Api(client, profile, 'http://127.0.0.1:9/api/').call('me', { credential: { token: 'abc.def.ghi' } });
+    await client.close();
+    expect(ex.request.headers['x-auth-token']).toBe('abc.def.ghi');
+    expect(ex.request.headers.authorization).toBeUndefined();
+  });
+
   test("the README's worked example is a valid profile", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const example = /A worked example[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
