@@ -31,7 +31,7 @@ const FLOW_NEEDS: Readonly<Record<Flow, readonly OperationId[]>> = {
 
 /** Extra operations some requirements need beyond their flow's. */
 const REQUIREMENT_NEEDS: Readonly<Record<string, readonly OperationId[]>> = {
-  'ACC-ENV-001': ['me', 'wallet'],
+  'ACC-ENV-001': ['me'],
   'ACC-ENV-003': ['me'],
   'ACC-REF-002': ['me'],
   'ACC-LOG-005': ['me'],
@@ -40,7 +40,6 @@ const REQUIREMENT_NEEDS: Readonly<Record<string, readonly OperationId[]>> = {
   'ACC-SES-003': ['resetRequest', 'resetConfirm'],
   'ACC-ENUM-001': ['resetRequest'],
   'ACC-ENUM-002': ['login'],
-  'ACC-EXP-001': ['updateProfile'],
   'ACC-EXP-002': ['wallet', 'updateProfile'],
   'ACC-RACE-002': ['sendOtp', 'verifyOtp'],
   'ACC-RACE-003': ['resetRequest', 'resetConfirm'],
@@ -66,6 +65,7 @@ const USER_FIELD_NEEDS: Readonly<Record<string, readonly UserField[]>> = {
 
 /** Requirements about fields a client sends: they need the dialect to have the field. */
 const REQUEST_FIELD_NEEDS: Readonly<Record<string, readonly [OperationId, string]>> = {
+  'ACC-REG-012': ['register', 'passwordConfirm'],
   'ACC-REG-013': ['register', 'role'],
   'ACC-REG-016': ['register', 'role'],
 };

@@ -27,6 +27,11 @@ export const SCHEMA_NAMES = [
   'seed-003-user',
   'seed-003-auth',
   'djoser-user',
+  'message-data-success',
+  'message-data-error',
+  'message-data-user',
+  'message-data-auth',
+  'message-data-refresh',
 ] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 

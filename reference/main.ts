@@ -1,13 +1,14 @@
 /**
  * Standalone entry:
- *   node --import tsx reference/main.ts [--host H] [--port N] [--base-path P] [--fault NAME]...
- *     [--quirk NAME]... [--hooks] [--latency MS]
- * Environment: REFERENCE_HOST, REFERENCE_PORT, REFERENCE_BASE_PATH, REFERENCE_FAULTS and
- * REFERENCE_QUIRKS (comma lists), REFERENCE_HOOKS=1, REFERENCE_LATENCY_MS; flags win.
+ *   node --import tsx reference/main.ts [--dialect tasklink|message-data] [--host H] [--port N]
+ *     [--base-path P] [--fault NAME]... [--quirk NAME]... [--hooks] [--latency MS]
+ * Environment: REFERENCE_DIALECT, REFERENCE_HOST, REFERENCE_PORT, REFERENCE_BASE_PATH,
+ * REFERENCE_FAULTS and REFERENCE_QUIRKS (comma lists), REFERENCE_HOOKS=1, REFERENCE_LATENCY_MS;
+ * flags win. The base path defaults to the dialect's (/api/v1/ for tasklink, /api/ for message-data).
  */
 import { parseArgs } from 'node:util';
 import { isFaultName, isQuirkName, type FaultName, type QuirkName } from './faults.js';
-import { startReferenceServer, type ReferenceOptions } from './server.js';
+import { isDialectName, startReferenceServer, type DialectName, type ReferenceOptions } from './server.js';
 
 class UsageError extends Error {}
 
@@ -27,11 +28,17 @@ function names<T extends string>(given: string[], known: (name: string) => name 
   return given as T[];
 }
 
+function dialect(value: string | undefined): DialectName | undefined {
+  if (value === undefined || value === '' || isDialectName(value)) return value || undefined;
+  throw new UsageError(`unknown dialect '${value}' (tasklink or message-data)`);
+}
+
 function readOptions(argv: string[], env: NodeJS.ProcessEnv): ReferenceOptions {
   const { values } = parseArgs({
     args: argv,
     strict: true,
     options: {
+      dialect: { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
       'base-path': { type: 'string' },
@@ -42,9 +49,10 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): ReferenceOptions {
     },
   });
   return {
+    dialect: dialect(values.dialect ?? env.REFERENCE_DIALECT),
     host: values.host ?? env.REFERENCE_HOST ?? '127.0.0.1',
     port: whole('port', values.port ?? env.REFERENCE_PORT, 65535) ?? 0,
-    basePath: values['base-path'] ?? env.REFERENCE_BASE_PATH ?? '/api/v1/',
+    basePath: values['base-path'] ?? env.REFERENCE_BASE_PATH,
     faults: names<FaultName>([...list(env.REFERENCE_FAULTS), ...(values.fault ?? [])], isFaultName, 'fault'),
     quirks: names<QuirkName>([...list(env.REFERENCE_QUIRKS), ...(values.quirk ?? [])], isQuirkName, 'quirk'),
     hooks: values.hooks ?? /^(1|true|yes|on)$/i.test(env.REFERENCE_HOOKS ?? ''),

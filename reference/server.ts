@@ -1,12 +1,15 @@
 /**
  * The reference server: a conforming, in-memory TaskLink Accounts API (seed 000). It is the
  * embedded default target of the suite and, with fault switches, the target of its self-tests.
+ * With `dialect` it speaks another accounts API on the same machinery (reference/dialects/).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Clock } from './clock.js';
 import type { ServerState } from './context.js';
+import type { Dialect } from './dialects/dialect.js';
+import { MESSAGE_DATA } from './dialects/message-data.js';
 import { isFaultName, isQuirkName, type FaultName, type QuirkName } from './faults.js';
 import { RateLimiter } from './ratelimit.js';
 import { handleRequest } from './router.js';
@@ -14,11 +17,13 @@ import { Secrets, type SecretsSeen } from './secrets.js';
 import { Store } from './store.js';
 
 export interface ReferenceOptions {
+  /** The API the server speaks; default 'tasklink' (seed 000). */
+  dialect?: DialectName;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: a free port. */
   port?: number;
-  /** Default '/api/v1/'. */
+  /** Default: the dialect's, '/api/v1/' for tasklink. */
   basePath?: string;
   faults?: readonly FaultName[];
   quirks?: readonly QuirkName[];
@@ -38,8 +43,27 @@ export interface ReferenceServer {
   close(): Promise<void>;
 }
 
-function checkedNames<T extends string>(names: readonly string[], known: (name: string) => name is T, kind: string): Set<T> {
-  for (const name of names) if (!known(name)) throw new Error(`unknown ${kind} '${name}'`);
+/** The TaskLink dialect (seed 000): reference/router.ts and its envelope. */
+const TASKLINK: Dialect = {
+  basePath: '/api/v1/',
+  numericIds: false,
+  handleRequest,
+  clientErrorBody: (_status, reason) => ({ success: false, message: reason, errors: { detail: ['The request could not be parsed.'] } }),
+};
+
+export const DIALECTS = { tasklink: TASKLINK, 'message-data': MESSAGE_DATA } as const satisfies Record<string, Dialect>;
+export type DialectName = keyof typeof DIALECTS;
+
+export function isDialectName(name: string): name is DialectName {
+  return Object.hasOwn(DIALECTS, name);
+}
+
+/** Known names, and (for a dialect that lists what it implements) implemented ones. */
+function checkedNames<T extends string>(names: readonly string[], known: (name: string) => name is T, kind: string, dialect?: { name: string; has?: readonly T[] }): Set<T> {
+  for (const name of names) {
+    if (!known(name)) throw new Error(`unknown ${kind} '${name}'`);
+    if (dialect?.has && !dialect.has.includes(name)) throw new Error(`the ${dialect.name} dialect has no ${kind} '${name}'`);
+  }
   return new Set(names as readonly T[]);
 }
 
@@ -59,14 +83,14 @@ const CLIENT_ERROR_STATUS: Record<string, string> = {
   ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
 };
 
-/** Even a request Node cannot parse gets the error envelope, not a bare status line. */
-function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+/** Even a request Node cannot parse gets the dialect's error envelope, not a bare status line. */
+function answerClientError(dialect: Dialect, error: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
   const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? '400 Bad Request';
-  const body = JSON.stringify({ success: false, message: status.slice(4), errors: { detail: ['The request could not be parsed.'] } });
+  const body = JSON.stringify(dialect.clientErrorBody(Number(status.slice(0, 3)), status.slice(4)));
   socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
@@ -82,25 +106,28 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
 
 export async function startReferenceServer(options: ReferenceOptions = {}): Promise<ReferenceServer> {
   const host = options.host ?? '127.0.0.1';
-  const quirks = checkedNames(options.quirks ?? [], isQuirkName, 'quirk');
+  const name = options.dialect ?? 'tasklink';
+  if (!isDialectName(name)) throw new Error(`unknown dialect '${String(name)}'`);
+  const dialect: Dialect = DIALECTS[name];
+  const quirks = checkedNames(options.quirks ?? [], isQuirkName, 'quirk', { name, has: dialect.quirks });
   const state: ServerState = {
-    store: new Store(quirks.has('numeric-ids')),
+    store: new Store(dialect.numericIds || quirks.has('numeric-ids')),
     clock: new Clock(),
     limiter: new RateLimiter(),
     secrets: new Secrets(),
     // Random per server: tokens never outlive the process, and one server's tokens mean nothing to another.
     keys: { good: randomBytes(32), bad: randomBytes(32) },
-    faults: checkedNames(options.faults ?? [], isFaultName, 'fault'),
+    faults: checkedNames(options.faults ?? [], isFaultName, 'fault', { name, has: dialect.faults }),
     quirks,
-    basePath: normalizeBasePath(options.basePath ?? '/api/v1/'),
+    basePath: normalizeBasePath(options.basePath ?? dialect.basePath),
     hooks: options.hooks ?? false,
     latencyMs: Math.max(0, options.latencyMs ?? 0),
     fallbackHost: '',
   };
   const server = createServer((req, res) => {
-    handleRequest(state, req, res).catch(() => res.destroy());
+    dialect.handleRequest(state, req, res).catch(() => res.destroy());
   });
-  server.on('clientError', answerClientError);
+  server.on('clientError', (error: Error & { code?: string }, socket: Socket) => answerClientError(dialect, error, socket));
   const address = await listen(server, host, options.port ?? 0);
   state.fallbackHost = reachableHost(host, address.port);
   const origin = `http://${state.fallbackHost}`;
