@@ -74,7 +74,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'image', env: 'ACCOUNTS_IMAGE', help: 'boot this container image as the target (Testcontainers), run against it, stop it' },
   { flag: 'container-port', env: 'ACCOUNTS_CONTAINER_PORT', help: 'the port the image listens on (default: 8000)' },
   { flag: 'container-env', env: 'ACCOUNTS_CONTAINER_ENV', repeatable: true, help: 'KEY=VALUE for the container; repeatable (environment: a comma list)' },
-  { flag: 'wait-path', env: 'ACCOUNTS_WAIT_PATH', help: 'HTTP path that answers 200 once the container is ready (default: wait for the port)' },
+  { flag: 'wait-path', env: 'ACCOUNTS_WAIT_PATH', help: 'HTTP path that answers 200 once the container is ready (default: the first HTTP answer at the base path)' },
   { flag: 'base-path', env: 'ACCOUNTS_BASE_PATH', help: 'the API base path inside the container (default: /api/v1/)' },
   { flag: 'list', boolean: true, help: 'print the requirement catalogue and exit' },
   { flag: 'help', boolean: true, help: 'print this help and exit' },
