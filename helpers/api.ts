@@ -116,8 +116,13 @@ export class Api {
   /** Reads a value of the answer at one of the profile's response pointers; registers tokens as secrets. */
   read(ex: Exchange, at: keyof TargetProfile['response']): unknown {
     const value = pointer(ex.json, this.profile.response[at]);
-    if (at === 'authTokens' && value && typeof value === 'object') {
-      for (const t of Object.values(value as Record<string, unknown>)) if (typeof t === 'string') registerSecret(t);
+    // Only the tokens themselves: where a dialect keeps them at the answer's root, the other
+    // members (email, username) are evidence, not secrets.
+    if (at === 'authTokens') {
+      for (const key of ['tokenAccess', 'tokenRefresh'] as const) {
+        const token = pointer(value, this.profile.response[key]);
+        if (typeof token === 'string') registerSecret(token);
+      }
     }
     if ((at === 'refreshAccess' || at === 'refreshRefresh' || at === 'tokenAccess' || at === 'tokenRefresh') && typeof value === 'string') registerSecret(value);
     return value;

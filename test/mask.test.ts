@@ -28,3 +28,14 @@ test('short strings are not registered, so masking cannot erase ordinary text', 
   registerSecret('a');
   expect(mask('a cat')).toBe('a cat');
 });
+
+test('reading tokens at the root of an answer registers the tokens only, not the other members', async () => {
+  const { Api } = await import('../helpers/api.js');
+  const { HttpClient } = await import('../helpers/http.js');
+  const { loadProfile } = await import('../helpers/profile.js');
+  const api = new Api(new HttpClient({ timeoutMs: 100, maxBodyBytes: 1024 }), loadProfile('djoser'), 'http://127.0.0.1:9/auth/');
+  const json = { access: 'access-token-value', refresh: 'refresh-token-value', email: 'someone@example.com' };
+  api.read({ json } as never, 'authTokens');
+  expect(mask(JSON.stringify(json))).toBe('{"access":"«masked»","refresh":"«masked»","email":"someone@example.com"}');
+  await api.client.close();
+});
