@@ -1,3 +1,4 @@
+import { describe } from 'vitest';
 import { check } from '../helpers/check.js';
 import { fail, NotApplicable } from '../helpers/checks.js';
 import { hammer, retryAfterSeconds } from '../helpers/throttle.js';
@@ -6,33 +7,36 @@ import { newPassword } from '../helpers/users.js';
 
 const HOUR = 3600;
 
-check('ACC-CLK-001', async (t) => {
-  const account = await t.registerUser();
-  const claims = claimsOf(account.access) as { exp?: number; iat?: number } | null;
-  // Past the token's own lifetime when it can be read; a day otherwise.
-  const lifetime = claims?.exp !== undefined && claims.iat !== undefined ? claims.exp - claims.iat : 24 * HOUR;
-  await t.clock.advance(Math.min(lifetime, 7 * 24 * HOUR) + 60);
-  t.checks.expectRefusalStatus(await t.api.call('me', { credential: { token: account.access } }), 'unauthorized');
-});
+// Each check moves the target's clock: they run one after the other, alone on the target.
+describe.sequential('expiry', () => {
+  check('ACC-CLK-001', async (t) => {
+    const account = await t.registerUser();
+    const claims = claimsOf(account.access) as { exp?: number; iat?: number } | null;
+    // Past the token's own lifetime when it can be read; a day otherwise.
+    const lifetime = claims?.exp !== undefined && claims.iat !== undefined ? claims.exp - claims.iat : 24 * HOUR;
+    await t.clock.advance(Math.min(lifetime, 7 * 24 * HOUR) + 60);
+    t.checks.expectRefusalStatus(await t.api.call('me', { credential: { token: account.access } }), 'unauthorized');
+  });
 
-check('ACC-CLK-002', async (t) => {
-  const account = await t.registerUser();
-  const channel = t.profile.values.channel.email;
-  t.checks.expectOk(await t.api.call('sendOtp', { credential: { token: account.access }, fields: { channel } }));
-  const code = await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' });
-  await t.clock.advance(HOUR);
-  // The access token may have expired too: log in again, so only the code's age is tested.
-  const fresh = await t.loginAs(account.email, account.password);
-  const ex = await t.api.call('verifyOtp', { credential: { token: fresh.access }, fields: { channel, code } });
-  t.checks.expectRefused(ex, 'invalid');
-});
+  check('ACC-CLK-002', async (t) => {
+    const account = await t.registerUser();
+    const channel = t.profile.values.channel.email;
+    t.checks.expectOk(await t.api.call('sendOtp', { credential: { token: account.access }, fields: { channel } }));
+    const code = await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' });
+    await t.clock.advance(HOUR);
+    // The access token may have expired too: log in again, so only the code's age is tested.
+    const fresh = await t.loginAs(account.email, account.password);
+    const ex = await t.api.call('verifyOtp', { credential: { token: fresh.access }, fields: { channel, code } });
+    t.checks.expectRefused(ex, 'invalid');
+  });
 
-check('ACC-CLK-003', async (t) => {
-  const account = await t.registerUser();
-  const wrong = newPassword(t.faker);
-  const result = await hammer(100, () => t.api.call('login', { fields: { username: account.email, password: wrong }, retryOnRateLimit: false }));
-  if (!result.throttled) throw new NotApplicable('no login was throttled within 100 attempts, so there is no window to wait out (see ACC-THR-001)');
-  await t.clock.advance((retryAfterSeconds(result.throttled) ?? HOUR) + 1);
-  const ex = await t.api.call('login', { fields: { username: account.email, password: account.password }, retryOnRateLimit: false });
-  if (ex.status !== 200) fail(`the account stays locked after the throttling window: the right password answers ${ex.status}`, ex);
+  check('ACC-CLK-003', async (t) => {
+    const account = await t.registerUser();
+    const wrong = newPassword(t.faker);
+    const result = await hammer(100, () => t.api.call('login', { fields: { username: account.email, password: wrong }, retryOnRateLimit: false }));
+    if (!result.throttled) throw new NotApplicable('no login was throttled within 100 attempts, so there is no window to wait out (see ACC-THR-001)');
+    await t.clock.advance((retryAfterSeconds(result.throttled) ?? HOUR) + 1);
+    const ex = await t.api.call('login', { fields: { username: account.email, password: account.password }, retryOnRateLimit: false });
+    if (ex.status !== 200) fail(`the account stays locked after the throttling window: the right password answers ${ex.status}`, ex);
+  });
 });
