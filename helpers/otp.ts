@@ -24,6 +24,11 @@ export class OtpUnavailable extends Error {
 const POLL_MS = 100;
 const POLL_ATTEMPTS = 20;
 
+/** A six-digit code that is surely wrong: not the real one, when the real one is known. */
+export function wrongCode(real: string | null): string {
+  return real === '000000' ? '999999' : '000000';
+}
+
 export function expandTemplate(template: string, req: OtpRequest, origin: string): string {
   const url = template.replace(/\{(identifier|channel|purpose)\}/g, (_m, key: keyof OtpRequest) => encodeURIComponent(req[key]));
   return url.startsWith('/') ? new URL(url, origin).toString() : url;

@@ -109,6 +109,11 @@ export async function registerUser(api: Api, checks: Checks, faker: Faker, overr
   return { ...input, id: String(id), ...tokens };
 }
 
+/** One login attempt, whatever it answers: no retry on 429, since the answer is the subject. */
+export function attemptLogin(api: Api, username: string, password: string): Promise<Exchange> {
+  return api.call('login', { fields: { username, password }, retryOnRateLimit: false });
+}
+
 /** Logs in; any failure is a setup failure of ACC-LOG-001. */
 export async function loginAs(api: Api, checks: Checks, username: string, password: string): Promise<Tokens> {
   const ex = await api.call('login', { fields: { username, password } });

@@ -3,7 +3,7 @@ import { check } from '../helpers/check.js';
 import { fail, NotApplicable } from '../helpers/checks.js';
 import { hammer, retryAfterSeconds } from '../helpers/throttle.js';
 import { claimsOf } from '../helpers/tokens.js';
-import { newPassword } from '../helpers/users.js';
+import { attemptLogin, newPassword } from '../helpers/users.js';
 
 const HOUR = 3600;
 
@@ -33,10 +33,10 @@ describe.sequential('expiry', () => {
   check('ACC-CLK-003', async (t) => {
     const account = await t.registerUser();
     const wrong = newPassword(t.faker);
-    const result = await hammer(100, () => t.api.call('login', { fields: { username: account.email, password: wrong }, retryOnRateLimit: false }));
+    const result = await hammer(100, () => attemptLogin(t.api, account.email, wrong));
     if (!result.throttled) throw new NotApplicable('no login was throttled within 100 attempts, so there is no window to wait out (see ACC-THR-001)');
     await t.clock.advance((retryAfterSeconds(result.throttled) ?? HOUR) + 1);
-    const ex = await t.api.call('login', { fields: { username: account.email, password: account.password }, retryOnRateLimit: false });
+    const ex = await attemptLogin(t.api, account.email, account.password);
     if (ex.status !== 200) fail(`the account stays locked after the throttling window: the right password answers ${ex.status}`, ex);
   });
 });

@@ -1,6 +1,6 @@
 import { check } from '../helpers/check.js';
 import { expectSchema, expectThat } from '../helpers/checks.js';
-import { expectUserEchoes, newPassword, tokensOf, uniqueEmail } from '../helpers/users.js';
+import { attemptLogin, expectUserEchoes, newPassword, tokensOf, uniqueEmail } from '../helpers/users.js';
 
 for (const [id, by] of [['ACC-LOG-001', 'phone'], ['ACC-LOG-002', 'email']] as const) {
   check(id, async ({ api, checks, registerUser }) => {
@@ -16,12 +16,12 @@ for (const [id, by] of [['ACC-LOG-001', 'phone'], ['ACC-LOG-002', 'email']] as c
 
 check('ACC-LOG-003', async ({ api, checks, registerUser }) => {
   const account = await registerUser();
-  const ex = await api.call('login', { fields: { username: account.email, password: `${account.password}x` }, retryOnRateLimit: false });
+  const ex = await attemptLogin(api, account.email, `${account.password}x`);
   checks.expectRefused(ex, 'badCredentials');
 });
 
 check('ACC-LOG-004', async ({ api, checks, faker }) => {
-  const ex = await api.call('login', { fields: { username: uniqueEmail(faker), password: newPassword(faker) }, retryOnRateLimit: false });
+  const ex = await attemptLogin(api, uniqueEmail(faker), newPassword(faker));
   checks.expectRefused(ex, 'badCredentials');
 });
 

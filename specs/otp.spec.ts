@@ -1,5 +1,6 @@
 import { check, type CheckContext } from '../helpers/check.js';
 import { expectEqual, expectThat, fail, NotApplicable } from '../helpers/checks.js';
+import { wrongCode } from '../helpers/otp.js';
 import { newPassword, userField, type Account } from '../helpers/users.js';
 
 type Channel = 'email' | 'phone';
@@ -11,12 +12,6 @@ async function sendCode(t: CheckContext, account: Account, channel: Channel): Pr
 
 function verify(t: CheckContext, account: Account, channel: Channel, code: string) {
   return t.api.call('verifyOtp', { credential: { token: account.access }, fields: { channel: t.profile.values.channel[channel], code } });
-}
-
-/** A six-digit code that is not `code`. */
-function otherCode(code: string | null): string {
-  const candidate = '000000';
-  return candidate === code ? '999999' : candidate;
 }
 
 async function meFlag(t: CheckContext, account: Account, flag: 'emailVerified' | 'phoneVerified') {
@@ -53,7 +48,7 @@ check('ACC-OTP-006', async (t) => {
   const account = await t.registerUser();
   await sendCode(t, account, 'email');
   const real = t.otp.available ? await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' }) : null;
-  const ex = await verify(t, account, 'email', otherCode(real));
+  const ex = await verify(t, account, 'email', wrongCode(real));
   t.checks.expectRefused(ex, 'invalid');
   t.checks.expectFieldError(ex, t.api.wireName('verifyOtp', 'code'));
 });
@@ -80,7 +75,7 @@ check('ACC-OTP-009', async (t) => {
   await sendCode(t, account, 'email');
   const code = await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' });
   for (let i = 0; i < 10; i++) {
-    const guess = await verify(t, account, 'email', otherCode(code));
+    const guess = await verify(t, account, 'email', wrongCode(code));
     // Throttling the guesses is as good as burning the code.
     if (guess.status === 429) return;
   }

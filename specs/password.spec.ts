@@ -1,12 +1,8 @@
 import { check, type CheckContext } from '../helpers/check.js';
-import { newPassword, type Account } from '../helpers/users.js';
+import { attemptLogin, newPassword, type Account } from '../helpers/users.js';
 
 function change(t: CheckContext, account: Account, oldPassword: string, next: string, confirm = next) {
   return t.api.call('changePassword', { credential: { token: account.access }, fields: { oldPassword, newPassword: next, newPasswordConfirm: confirm } });
-}
-
-function login(t: CheckContext, account: Account, password: string) {
-  return t.api.call('login', { fields: { username: account.email, password }, retryOnRateLimit: false });
 }
 
 async function changed(t: CheckContext): Promise<{ account: Account; next: string }> {
@@ -23,13 +19,13 @@ check('ACC-PWD-001', async (t) => {
 check('ACC-PWD-002', async (t) => {
   const { account } = await changed(t);
   // Log in again rather than reuse the old token: a server may revoke tokens on a password change.
-  const ex = await login(t, account, account.password);
+  const ex = await attemptLogin(t.api, account.email, account.password);
   t.checks.expectRefusalStatus(ex, 'badCredentials');
 });
 
 check('ACC-PWD-003', async (t) => {
   const { account, next } = await changed(t);
-  t.checks.expectOk(await login(t, account, next));
+  t.checks.expectOk(await attemptLogin(t.api, account.email, next));
 });
 
 check('ACC-PWD-004', async (t) => {
