@@ -3,7 +3,6 @@
  * server when no target is given, runs the vitest specs programmatically, writes the reports
  * and maps the verdicts to an exit code (0 conforming, 1 a MUST failed, 2 no run possible).
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +13,6 @@ import { Writable } from 'node:stream';
 import type { RunSettings } from '../helpers/runtime.js';
 import { loadProfile, ProfileError, profilePath, type TargetProfile } from '../helpers/profile.js';
 import { notApplicable } from '../helpers/applicability.js';
-import type { ReferenceServer } from '../reference/server.js';
 import { consoleSummary, reportPaths, summarize, writeReports } from './reports.js';
 import { VerdictCollector } from './verdicts.js';
 
@@ -40,8 +38,19 @@ function catalogueText(profile: TargetProfile): string {
 
 function describeOtpSource(source: OtpSource | null, embedded: boolean): string {
   if (!source) return 'none (checks that need a real OTP are skipped)';
-  if (embedded) return 'the embedded server\'s OTP hook';
-  return source.kind === 'fixed' ? 'fixed code' : source.kind === 'http' ? `http ${source.template.split('?')[0]}` : 'command';
+  if (embedded) return "the embedded server's OTP hook";
+  switch (source.kind) {
+    case 'fixed':
+      return 'fixed code';
+    case 'http':
+      return `http ${source.template.split('?')[0]}`;
+    case 'command':
+      return 'command';
+    case 'file':
+      return `outbox file ${source.path}`;
+    case 'mailpit':
+      return `Mailpit at ${source.url}`;
+  }
 }
 
 /**
@@ -67,8 +76,6 @@ interface Target {
   readonly baseUrl: string;
   readonly otpSource: OtpSource | null;
   readonly clockHook: string | null;
-  /** The embedded reference server, when it is the target. */
-  readonly server: ReferenceServer | null;
   readonly kind: 'url' | 'embedded' | 'container';
   /** Stops whatever the suite started (server or container); always called. */
   close(): Promise<void>;
@@ -83,12 +90,12 @@ async function prepareTarget(config: Config): Promise<Target> {
   const { otpSource, clockHook } = config;
   if (config.baseUrl) {
     await reachable(config.baseUrl, config);
-    return { baseUrl: config.baseUrl, otpSource, clockHook, server: null, kind: 'url', close: async () => {} };
+    return { baseUrl: config.baseUrl, otpSource, clockHook, kind: 'url', close: async () => {} };
   }
   if (config.container) {
     const { startContainerTarget } = await import('./container.js');
     const container = await startContainerTarget(config.container, config.reportDir);
-    return { baseUrl: container.baseUrl, otpSource, clockHook, server: null, kind: 'container', close: () => container.stop() };
+    return { baseUrl: container.baseUrl, otpSource, clockHook, kind: 'container', close: () => container.stop() };
   }
   const { startReferenceServer } = await import('../reference/server.js');
   const server = await startReferenceServer({ hooks: true });
@@ -96,19 +103,14 @@ async function prepareTarget(config: Config): Promise<Target> {
     baseUrl: server.baseUrl,
     otpSource: otpSource ?? EMBEDDED_OTP_HOOK,
     clockHook: clockHook ?? EMBEDDED_CLOCK_HOOK,
-    server,
     kind: 'embedded',
     close: () => server.close(),
   };
 }
 
-/**
- * Runs the specs of some flows. Exclusive flows run in a second phase, alone and one check at a
- * time: they move the target's clock or hammer an endpoint.
- */
-async function runSuite(config: Config, target: Target, collector: VerdictCollector, flows: readonly Flow[], exclusive: boolean): Promise<void> {
-  if (flows.length === 0) return;
-  const settings: RunSettings = {
+/** What every spec worker needs to know, the same for both phases of a run. */
+function runSettings(config: Config, target: Target): RunSettings {
+  return {
     baseUrl: target.baseUrl,
     otpSource: target.otpSource,
     clockHook: target.clockHook === null ? null : new URL(target.clockHook, target.baseUrl).toString(),
@@ -117,8 +119,15 @@ async function runSuite(config: Config, target: Target, collector: VerdictCollec
     seed: config.seed,
     strict: config.strict,
     profile: profilePath(config.profile, process.cwd()),
-    runId: randomBytes(4).toString('hex'),
   };
+}
+
+/**
+ * Runs the specs of some flows. Exclusive flows run in a second phase, after all the others and
+ * one spec file at a time: they move the target's clock or hammer an endpoint.
+ */
+async function runSuite(config: Config, target: Target, settings: RunSettings, collector: VerdictCollector, flows: readonly Flow[], exclusive: boolean): Promise<void> {
+  if (flows.length === 0) return;
   // Loaded only for a real run: --list, --help and configuration errors answer at once.
   const { startVitest } = await import('vitest/node');
   await startVitest(
@@ -192,8 +201,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   };
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
-    await runSuite(config, target, collector, flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f)), false);
-    await runSuite(config, target, collector, flows.filter((f) => EXCLUSIVE_FLOWS.includes(f)), true);
+    const settings = runSettings(config, target);
+    await runSuite(config, target, settings, collector, flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f)), false);
+    await runSuite(config, target, settings, collector, flows.filter((f) => EXCLUSIVE_FLOWS.includes(f)), true);
   } catch (error) {
     collector.problems.push(`the test runner stopped: ${(error as Error).message}`);
   } finally {
@@ -204,9 +214,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     {
       version: version(),
       baseUrl: target.baseUrl,
-      embedded: target.server !== null,
+      embedded: target.kind === 'embedded',
       profile: profile.name,
-      otpSource: describeOtpSource(target.otpSource, target.server !== null),
+      otpSource: describeOtpSource(target.otpSource, target.kind === 'embedded'),
       seed: config.seed,
       strict: config.strict,
       startedAt: startedAt.toISOString(),

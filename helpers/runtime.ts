@@ -20,9 +20,8 @@ export interface RunSettings {
   readonly maxBodyBytes: number;
   readonly seed: number;
   readonly strict: boolean;
+  /** Path of the target profile (workers load it themselves). */
   readonly profile: string;
-  /** Unique per run: keeps identifiers unique on a target that keeps its data between runs. */
-  readonly runId: string;
 }
 
 declare module 'vitest' {
