@@ -18,7 +18,7 @@ import { me, updateLocation, updateMe } from './handlers/profile.js';
 import { wallet } from './handlers/wallet.js';
 import { fileOut, textOut, writeOutgoing, type Outgoing } from './http.js';
 
-interface ApiRoute {
+export interface ApiRoute {
   readonly path: string;
   readonly methods: readonly string[];
   readonly auth: boolean;
@@ -44,6 +44,14 @@ const ROUTES: readonly ApiRoute[] = [
   { path: 'wallet/', methods: ['GET'], auth: true, anonymousFault: 'wallet-without-token', body: 'none', handle: wallet },
 ];
 
+/** How a dialect speaks: its success answers, its error answers, its 405. */
+export interface Speech {
+  readonly success: (ctx: Ctx, success: Success) => Outgoing;
+  readonly thrown: (ctx: Ctx, error: unknown) => Outgoing;
+  readonly methodNotAllowed: (ctx: Ctx, method: string, allow: Record<string, string>) => Error;
+}
+
+/** Fault not-found-html: the page a web framework answers by default. */
 const NOT_FOUND_PAGE = '<!doctype html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>';
 
 function notFoundAnswer(ctx: Ctx): Outgoing {
@@ -51,57 +59,70 @@ function notFoundAnswer(ctx: Ctx): Outgoing {
   throw notFound(ctx.t);
 }
 
-/** HEAD is GET without a body (Node drops it); OPTIONS lists the methods, as DRF does. */
-function checkMethod(ctx: Ctx, methods: readonly string[]): Outgoing | undefined {
-  const method = ctx.req.method === 'HEAD' ? 'GET' : (ctx.req.method ?? 'GET');
-  if (methods.includes(method)) return undefined;
-  const allowed = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'];
-  const allow = { allow: allowed.join(', ') };
-  if (method === 'OPTIONS') return renderSuccess(ctx, ok(ctx.t.allowedMethods, { allowed_methods: allowed }, 200, allow));
-  if (ctx.fault('method-not-allowed-plain')) return textOut(405, 'text/plain; charset=utf-8', 'Method Not Allowed', allow);
-  throw new ApiError(405, ctx.t.methodNotAllowed(method), { detail: [ctx.t.methodNotAllowed(method)] }, allow);
-}
-
-async function runApi(ctx: Ctx, route: ApiRoute): Promise<Outgoing> {
-  const refused = checkMethod(ctx, route.methods);
-  if (refused) return refused;
-  if (route.auth) authenticate(ctx, route.anonymousFault);
-  await readBody(ctx, route.body);
-  ctx.state.secrets.notePasswords(ctx.body);
-  return renderSuccess(ctx, await route.handle(ctx));
-}
-
-async function runHook(ctx: Ctx): Promise<Outgoing> {
-  const name = ctx.path.slice(HOOK_PREFIX.length);
-  if (name === 'otp') return checkMethod(ctx, ['GET']) ?? otpHook(ctx);
-  if (name === 'clock') return checkMethod(ctx, ['POST']) ?? clockHook(ctx);
-  return notFoundAnswer(ctx);
-}
-
-/** Uploaded images, outside the API base path like Django's MEDIA_URL. */
-function serveMedia(ctx: Ctx): Outgoing {
-  const refused = checkMethod(ctx, ['GET']);
-  if (refused) return refused;
-  const file = ctx.store.media.get(ctx.path);
-  if (!file || ctx.fault('profile-image-not-served')) return notFoundAnswer(ctx);
-  return fileOut(file.contentType, file.bytes);
-}
-
-function route(ctx: Ctx): Promise<Outgoing> | Outgoing {
-  const { basePath, hooks } = ctx.state;
-  if (hooks && ctx.path.startsWith(HOOK_PREFIX)) return runHook(ctx);
-  if (ctx.path.startsWith('/media/')) return serveMedia(ctx);
-  const api = ctx.path.startsWith(basePath) ? ROUTES.find((r) => r.path === ctx.path.slice(basePath.length)) : undefined;
-  return api ? runApi(ctx, api) : notFoundAnswer(ctx);
-}
-
-export async function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const ctx = new Ctx(state, req);
-  let out: Outgoing;
-  try {
-    out = await route(ctx);
-  } catch (error) {
-    out = renderThrown(ctx, error);
+/**
+ * The request handler of a dialect: its routes, spoken its way, on the machinery every dialect
+ * shares (method check, authentication, body reading, hooks, media, one answer per request).
+ */
+export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: ServerState, req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  /** HEAD is GET without a body (Node drops it); OPTIONS lists the methods, as DRF does. */
+  function checkMethod(ctx: Ctx, methods: readonly string[]): Outgoing | undefined {
+    const method = ctx.req.method === 'HEAD' ? 'GET' : (ctx.req.method ?? 'GET');
+    if (methods.includes(method)) return undefined;
+    const allowed = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'];
+    const allow = { allow: allowed.join(', ') };
+    if (method === 'OPTIONS') return speech.success(ctx, ok(ctx.t.allowedMethods, { allowed_methods: allowed }, 200, allow));
+    if (ctx.fault('method-not-allowed-plain')) return textOut(405, 'text/plain; charset=utf-8', 'Method Not Allowed', allow);
+    throw speech.methodNotAllowed(ctx, method, allow);
   }
-  await writeOutgoing(state, req, res, out);
+
+  async function runApi(ctx: Ctx, route: ApiRoute): Promise<Outgoing> {
+    const refused = checkMethod(ctx, route.methods);
+    if (refused) return refused;
+    if (route.auth) authenticate(ctx, route.anonymousFault);
+    await readBody(ctx, route.body);
+    ctx.state.secrets.notePasswords(ctx.body);
+    return speech.success(ctx, await route.handle(ctx));
+  }
+
+  async function runHook(ctx: Ctx): Promise<Outgoing> {
+    const name = ctx.path.slice(HOOK_PREFIX.length);
+    if (name === 'otp') return checkMethod(ctx, ['GET']) ?? otpHook(ctx);
+    if (name === 'clock') return checkMethod(ctx, ['POST']) ?? clockHook(ctx);
+    return notFoundAnswer(ctx);
+  }
+
+  /** Uploaded images, outside the API base path like Django's MEDIA_URL. */
+  function serveMedia(ctx: Ctx): Outgoing {
+    const refused = checkMethod(ctx, ['GET']);
+    if (refused) return refused;
+    const file = ctx.store.media.get(ctx.path);
+    if (!file || ctx.fault('profile-image-not-served')) return notFoundAnswer(ctx);
+    return fileOut(file.contentType, file.bytes);
+  }
+
+  function route(ctx: Ctx): Promise<Outgoing> | Outgoing {
+    const { basePath, hooks } = ctx.state;
+    if (hooks && ctx.path.startsWith(HOOK_PREFIX)) return runHook(ctx);
+    if (ctx.path.startsWith('/media/')) return serveMedia(ctx);
+    const api = ctx.path.startsWith(basePath) ? routes.find((r) => r.path === ctx.path.slice(basePath.length)) : undefined;
+    return api ? runApi(ctx, api) : notFoundAnswer(ctx);
+  }
+
+  return async (state, req, res) => {
+    const ctx = new Ctx(state, req);
+    let out: Outgoing;
+    try {
+      out = await route(ctx);
+    } catch (error) {
+      out = speech.thrown(ctx, error);
+    }
+    await writeOutgoing(state, req, res, out);
+  };
 }
+
+/** The TaskLink dialect (seed 000): its envelope, and DRF's {"detail": [...]} for a 405. */
+export const handleRequest = routerFor(ROUTES, {
+  success: renderSuccess,
+  thrown: renderThrown,
+  methodNotAllowed: (ctx, method, allow) => new ApiError(405, ctx.t.methodNotAllowed(method), { detail: [ctx.t.methodNotAllowed(method)] }, allow),
+});
