@@ -68,6 +68,8 @@ export class Api {
     // Neutral fields the dialect does not name are not sent: a seed-003 registration has no phone.
     const names = this.profile.request[op] ?? {};
     for (const [field, value] of Object.entries(opts.fields ?? {})) if (value !== undefined && names[field]) flat[names[field]] = value;
+    // Constants the dialect wants on every call (a device type): sent unless a field already is.
+    for (const [wire, value] of Object.entries(this.profile.constants?.[op] ?? {})) if (!(wire in flat)) flat[wire] = value;
     for (const [field, value] of Object.entries(opts.privileged ?? {})) {
       const wire = this.profile.privileged[field as PrivilegedField];
       if (wire) flat[wire] = value;

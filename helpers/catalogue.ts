@@ -18,6 +18,7 @@ export const FLOWS = [
   'reset',
   'wallet',
   'location',
+  'logout',
   'tokens',
   'sessions',
   'enumeration',
@@ -91,6 +92,7 @@ const entries = [
   { id: 'ACC-LOG-003', flow: 'login', level: 'MUST', title: 'a wrong password is refused with 401 and the error envelope', source: `${S} §2. Login` },
   { id: 'ACC-LOG-004', flow: 'login', level: 'MUST', title: 'an unknown user is refused with 401 and the error envelope', source: `${S} §2. Login` },
   { id: 'ACC-LOG-005', flow: 'login', level: 'MUST', title: 'the access token from login is accepted on a protected endpoint', source: `${S} §Authentication Flow` },
+  { id: 'ACC-LOG-006', flow: 'login', level: 'MUST', title: 'login by username answers 200 with the user and the tokens', source: 'seed-001 §1. User Login; seed-003 §Login Endpoint' },
 
   // Refresh
   { id: 'ACC-REF-001', flow: 'refresh', level: 'MUST', title: 'a valid refresh token answers 200 with a new access token in data.access', source: `${S} §Authentication Flow; simplejwt TokenRefreshView` },
@@ -150,6 +152,8 @@ const entries = [
   { id: 'ACC-RST-006', flow: 'reset', level: 'MUST', title: 'a reset code that was already used is refused with 400', source: `${S} §8. Password Reset Flow; ASVS 5.0 6.5.1`, needsOtp: true },
   { id: 'ACC-RST-007', flow: 'reset', level: 'MUST', title: 'a reset whose confirmation differs is refused with 400 and changes nothing', source: `${S} §8. Password Reset Flow`, needsOtp: true },
   { id: 'ACC-RST-008', flow: 'reset', level: 'MUST', title: 'a reset code issued to another account is refused with 400', source: `${S} §8. Password Reset Flow; ASVS 5.0 6.5.1`, needsOtp: true },
+  { id: 'ACC-RST-009', flow: 'reset', level: 'MUST', title: 'a reset token that was already used is refused', source: 'seed-004 §4.3 Reset Password; ASVS 5.0 6.5.1', rationale: '"reset_token": Required, valid token from step 2; errors read "Invalid or expired reset token".', needsOtp: true },
+  { id: 'ACC-RST-010', flow: 'reset', level: 'MUST', title: 'a made-up reset token is refused and changes nothing', source: 'seed-004 §4.3 Reset Password' },
 
   // Wallet
   { id: 'ACC-WAL-001', flow: 'wallet', level: 'MUST', title: 'a new user has a wallet with a string id, a balance of at least 0 and date-times', source: `${S} §9. Get Wallet` },
@@ -167,6 +171,19 @@ const entries = [
   { id: 'ACC-OTP-010', flow: 'otp', level: 'MUST', title: 'codes are 6 digits', source: `${S} §OTP Verification`, rationale: 'OTP is 6 digits.', needsOtp: true },
   { id: 'ACC-OTP-011', flow: 'otp', level: 'MUST', title: 'a verification code does not reset the password', source: 'ASVS 5.0 6.5.1; NIST SP 800-63B §5.1.3.2', needsOtp: true },
   { id: 'ACC-OTP-012', flow: 'otp', level: 'MUST', title: 'no answer echoes a code', source: 'ASVS 5.0 6.5.x; NIST SP 800-63B §5.1.3.2', rationale: 'An out-of-band secret reaches only the out-of-band channel.', needsOtp: true },
+
+  // Sign-in by a code sent to a phone (profiles whose otpStyle is sign-in)
+  { id: 'ACC-OTP-013', flow: 'otp', level: 'MUST', title: 'a sign-in code sent to a phone number answers 200', source: 'seed-004 §2.1 Send OTP to Phone' },
+  { id: 'ACC-OTP-014', flow: 'otp', level: 'MUST', title: 'the right sign-in code answers 200 with the user and the tokens', source: 'seed-004 §2.2 Verify OTP and Sign In', needsOtp: true },
+  { id: 'ACC-OTP-015', flow: 'otp', level: 'MUST', title: 'a wrong sign-in code is refused and issues no tokens', source: 'seed-004 §2.2 Verify OTP and Sign In' },
+  { id: 'ACC-OTP-016', flow: 'otp', level: 'MUST', title: 'a sign-in code signs in once', source: 'seed-004 §2.2; ASVS 5.0 6.5.1', needsOtp: true },
+  { id: 'ACC-OTP-017', flow: 'otp', level: 'MUST', title: 'a sign-in code sent to one phone does not sign in another', source: 'seed-004 §2.2 Verify OTP and Sign In', rationale: '"phone": Required, must match the phone number OTP was sent to.', needsOtp: true },
+  { id: 'ACC-OTP-018', flow: 'otp', level: 'MUST', title: 'a sign-in code for a malformed phone number is refused with 400', source: 'seed-004 §2.1 Send OTP to Phone', rationale: '"phone": Required, minimum 10 digits.' },
+
+  // Logout
+  { id: 'ACC-OUT-001', flow: 'logout', level: 'MUST', title: 'logout with the refresh token answers success', source: 'seed-001 §2. User Logout; seed-003 §Logout Endpoint' },
+  { id: 'ACC-OUT-002', flow: 'logout', level: 'MUST', title: 'a refresh token that was logged out no longer refreshes', source: 'seed-001 §2. User Logout; ASVS 5.0 7.4.1', rationale: 'Logout user and blacklist refresh token.' },
+  { id: 'ACC-OUT-003', flow: 'logout', level: 'MUST', title: 'logout refuses a request without an access token', source: 'seed-001 §2. User Logout (Bearer Token required); RFC 6750 §3.1' },
 
   // Tokens
   { id: 'ACC-TOK-001', flow: 'tokens', level: 'MUST', title: 'a truncated access token is refused with 401', source: 'RFC 7515 §5.2; RFC 8725 §3.1' },

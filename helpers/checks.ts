@@ -6,7 +6,7 @@
 import { renderExchange, type Exchange } from './http.js';
 import { mask } from './mask.js';
 import { pointer, refusalStatuses, type Operation, type OperationId, type Refusal, type TargetProfile } from './profile.js';
-import { schemaViolations, type SchemaName } from './schemas.js';
+import { schemaViolations, type SchemaRef } from './schemas.js';
 
 export class CheckFailure extends Error {
   override readonly name = 'CheckFailure';
@@ -65,7 +65,7 @@ export function expectJson(ex: Exchange): void {
   if (ex.json === undefined) fail(`expected a JSON body: ${ex.jsonError ?? 'not JSON'}`, ex);
 }
 
-export function expectSchema(ex: Exchange, value: unknown, schema: SchemaName, root: string): void {
+export function expectSchema(ex: Exchange, value: unknown, schema: SchemaRef, root: string): void {
   const violations = schemaViolations(schema, value, root);
   if (violations.length) fail(`${root || 'the answer'} does not match ${schema}.json:\n  - ${violations.join('\n  - ')}`, ex);
 }
@@ -101,7 +101,7 @@ export class Checks {
   /** The operation's success status (from the profile) and the success envelope. */
   expectOk(ex: Exchange): void {
     const operation = this.profile.operations[ex.operation as OperationId] as Operation | undefined;
-    expectStatus(ex, operation?.status ?? 200);
+    expectStatus(ex, ...[operation?.status ?? 200].flat());
     this.expectSuccessEnvelope(ex);
   }
 

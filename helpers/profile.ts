@@ -4,9 +4,9 @@
  * profile knows the wire. `tasklink` describes seed 000.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { schemaViolations, type SchemaName } from './schemas.js';
+import { compileSchema, isSchemaName, schemaViolations, type SchemaRef } from './schemas.js';
 
 export const OPERATION_IDS = [
   'register',
@@ -19,8 +19,10 @@ export const OPERATION_IDS = [
   'changePassword',
   'updateLocation',
   'resetRequest',
+  'resetVerify',
   'resetConfirm',
   'wallet',
+  'logout',
 ] as const;
 export type OperationId = (typeof OPERATION_IDS)[number];
 
@@ -29,8 +31,8 @@ export interface Operation {
   readonly path: string;
   readonly auth: boolean;
   readonly body: 'json' | 'multipart' | 'none';
-  /** The success status; 200 when not given. */
-  readonly status?: number;
+  /** The success status, or the statuses a dialect allows (seed 004's login: 200 or 201); 200 when not given. */
+  readonly status?: number | readonly number[];
 }
 
 /** Kinds of refusal whose status differs between dialects (bad login: 401 or 400, ...). */
@@ -48,19 +50,41 @@ export const DEFAULT_REFUSALS: Readonly<Record<Refusal, readonly number[]>> = {
 
 export type UserField =
   | 'id' | 'phone' | 'email' | 'phoneVerified' | 'emailVerified' | 'role' | 'rating' | 'tasksPosted'
-  | 'tasksCompleted' | 'createdAt' | 'fullName' | 'image' | 'bio' | 'dateOfBirth' | 'gender';
+  | 'tasksCompleted' | 'createdAt' | 'fullName' | 'image' | 'bio' | 'dateOfBirth' | 'gender' | 'username' | 'firstName' | 'lastName';
 
 export type PrivilegedField = 'emailVerified' | 'phoneVerified' | 'rating' | 'tasksPosted' | 'tasksCompleted' | 'walletBalance';
 
 export type ResponsePointer =
   | 'authData' | 'loginData' | 'authUser' | 'loginUser' | 'authTokens' | 'tokenAccess' | 'tokenRefresh' | 'refreshData' | 'refreshAccess'
-  | 'refreshRefresh' | 'user' | 'wallet' | 'errors';
+  | 'refreshRefresh' | 'user' | 'wallet' | 'errors' | 'otpData' | 'otpUser' | 'resetToken';
+
+/**
+ * How a password reset goes:
+ * - `code`: request a code for an identifier, then send identifier + code + new password (seed 000);
+ * - `three-step`: request a code, trade identifier + code for a reset token (resetVerify), then
+ *   send the token + new password (seed 004);
+ * - `link`: request a mail carrying a uid and a token, then send uid + token + new password
+ *   (djoser's reset_password / reset_password_confirm).
+ */
+export const RESET_STYLES = ['code', 'three-step', 'link'] as const;
+export type ResetStyle = (typeof RESET_STYLES)[number];
+
+/**
+ * What an OTP proves:
+ * - `verify`: a signed-in user verifies their email or phone (seed 000);
+ * - `sign-in`: anyone sends a code to a phone, and the code signs in (seed 004).
+ */
+export const OTP_STYLES = ['verify', 'sign-in'] as const;
+export type OtpStyle = (typeof OTP_STYLES)[number];
+
+/** Which of a user's values the login's username field takes. */
+export type LoginIdentifier = 'email' | 'phone' | 'username';
 
 export interface TargetProfile {
   readonly name: string;
   readonly description: string;
   /** Schemas of successful and error answers; null: not checked. */
-  readonly envelope: { readonly success: SchemaName | null; readonly error: SchemaName | null };
+  readonly envelope: { readonly success: SchemaRef | null; readonly error: SchemaRef | null };
   /** The operations the dialect has; an absent one is a capability it lacks. */
   readonly operations: Readonly<Partial<Record<OperationId, Operation>>>;
   /** Per operation: neutral field name → wire name (dotted for nested JSON / multipart names). */
@@ -71,7 +95,15 @@ export interface TargetProfile {
   /** JSON Pointers inside a user object. */
   readonly user: Readonly<Partial<Record<UserField, string>>>;
   readonly wallet: Readonly<Partial<Record<'id' | 'balance', string>>>;
-  readonly schemas: Readonly<Record<'authData' | 'loginData' | 'user' | 'wallet' | 'refreshData', SchemaName>>;
+  readonly schemas: Readonly<Record<'authData' | 'loginData' | 'user' | 'wallet' | 'refreshData', SchemaRef>>;
+  /** Per operation: wire fields sent with a constant value on every call (a device type, an app id). */
+  readonly constants?: Readonly<Partial<Record<OperationId, Readonly<Record<string, unknown>>>>>;
+  /** The value the login's username field takes; default `email`. */
+  readonly loginWith?: LoginIdentifier;
+  /** How a password reset goes; default `code`. */
+  readonly resetStyle?: ResetStyle;
+  /** What an OTP proves; default `verify`. */
+  readonly otpStyle?: OtpStyle;
   readonly values: {
     readonly channel: Readonly<Record<'email' | 'phone', string>>;
     readonly roles: readonly string[];
@@ -140,9 +172,43 @@ function readProfileFile(path: string): Json {
   }
 }
 
+/** A schema given as a file (a path, or a name ending in .json) rather than a shipped schema's name. */
+function isSchemaFile(value: string): boolean {
+  return /[\\/]|\.json$/.test(value);
+}
+
+/** Schema files named in a profile are relative to that profile's file, whichever profile extends it. */
+function resolveSchemaFiles(own: Json, dir: string): Json {
+  const out = { ...own };
+  for (const key of ['envelope', 'schemas'] as const) {
+    if (!isObject(own[key])) continue;
+    out[key] = Object.fromEntries(Object.entries(own[key]).map(([k, v]) => [k, typeof v === 'string' && isSchemaFile(v) ? resolve(dir, v) : v]));
+  }
+  return out;
+}
+
+/** Every schema a profile names is a shipped one or a team's file that compiles. */
+function checkSchemas(profile: Json, path: string): void {
+  for (const key of ['envelope', 'schemas'] as const) {
+    for (const [name, ref] of Object.entries(isObject(profile[key]) ? profile[key] : {})) {
+      if (typeof ref !== 'string') continue;
+      if (!isAbsolute(ref)) {
+        if (!isSchemaName(ref)) throw new ProfileError(`profile ${path}: /${key}/${name}: no shipped schema named '${ref}' (give a path to your own schema file, relative to the profile)`);
+        continue;
+      }
+      try {
+        compileSchema(ref);
+      } catch (e) {
+        const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0];
+        throw new ProfileError(`profile ${path}: /${key}/${name}: cannot use the schema ${ref}: ${reason}`);
+      }
+    }
+  }
+}
+
 function resolveExtends(path: string, seen: readonly string[]): Json {
   if (seen.includes(path)) throw new ProfileError(`profile ${path}: extends forms a cycle (${[...seen, path].join(' → ')})`);
-  const own = readProfileFile(path);
+  const own = resolveSchemaFiles(readProfileFile(path), dirname(path));
   if (own.extends === undefined) return own;
   if (typeof own.extends !== 'string') throw new ProfileError(`profile ${path}: /extends must be a profile name or path`);
   const base = resolveExtends(profilePath(own.extends, dirname(path)), [...seen, path]);
@@ -159,6 +225,7 @@ export function loadProfile(nameOrPath: string, cwd = process.cwd()): TargetProf
   const merged = resolveExtends(path, []);
   const problems = schemaViolations('target-profile', merged, '');
   if (problems.length) throw new ProfileError(`profile ${path}: ${problems.slice(0, 3).join('; ')}`);
+  checkSchemas(merged, path);
   return Object.freeze(merged) as unknown as TargetProfile;
 }
 

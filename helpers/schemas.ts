@@ -3,10 +3,10 @@
  * are compiled once, on first use, and failures name the JSON path and the rule broken.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
@@ -32,8 +32,21 @@ export const SCHEMA_NAMES = [
   'message-data-user',
   'message-data-auth',
   'message-data-refresh',
+  'university-success',
+  'university-error',
+  'university-auth',
+  'university-user',
+  'university-refresh',
+  'flutter-auth-error',
+  'flutter-auth-user',
 ] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
+/** A shipped schema's name, or the absolute path of a team's own schema file (named in its profile). */
+export type SchemaRef = SchemaName | (string & {});
+
+export function isSchemaName(value: string): value is SchemaName {
+  return (SCHEMA_NAMES as readonly string[]).includes(value);
+}
 
 let ajv: Ajv2020 | null = null;
 const compiled = new Map<string, ValidateFunction>();
@@ -50,14 +63,33 @@ function instance(): Ajv2020 {
   return ajv;
 }
 
-function validator(name: SchemaName): ValidateFunction {
+/**
+ * A team's schema file joins the same instance, so it may `$ref` the shipped ones
+ * (`"$ref": "user.json"`). Keyed by its `$id`, else by its file URL.
+ */
+function teamValidator(path: string): ValidateFunction {
+  const schema = JSON.parse(readFileSync(path, 'utf8')) as AnySchemaObject;
+  const id = typeof schema.$id === 'string' ? schema.$id : pathToFileURL(path).href;
+  if (!instance().getSchema(id)) instance().addSchema(schema, typeof schema.$id === 'string' ? undefined : id);
+  const fn = instance().getSchema(id);
+  if (!fn) throw new Error(`schema ${path} did not compile`);
+  return fn;
+}
+
+function validator(name: SchemaRef): ValidateFunction {
   let fn = compiled.get(name);
   if (!fn) {
-    fn = instance().getSchema(`${name}.json`);
+    if (isAbsolute(name)) fn = teamValidator(name);
+    else fn = instance().getSchema(`${name}.json`);
     if (!fn) throw new Error(`schema ${name}.json is missing from ${SCHEMA_DIR}`);
     compiled.set(name, fn);
   }
   return fn;
+}
+
+/** Compiles a schema now; throws with the reason (unreadable file, invalid JSON, a rule ajv refuses). */
+export function compileSchema(name: SchemaRef): void {
+  validator(name);
 }
 
 function describe(error: ErrorObject, root: string): string {
@@ -89,7 +121,7 @@ function describe(error: ErrorObject, root: string): string {
  * Validates a value against a schema. Returns the list of violations, empty when it conforms.
  * `root` names the value in messages (for example `data.user`).
  */
-export function schemaViolations(name: SchemaName, value: unknown, root = ''): string[] {
+export function schemaViolations(name: SchemaRef, value: unknown, root = ''): string[] {
   const fn = validator(name);
   if (fn(value)) return [];
   const errors = (fn.errors ?? []).filter((e) => e.keyword !== 'anyOf' || (fn.errors ?? []).length === 1);

@@ -42,9 +42,10 @@ const RESERVED_DOMAIN = 'example.com';
 
 export function uniquePhone(profile: TargetProfile): string {
   const { phoneDigits, phonePrefix } = profile.rules;
-  let digits = phonePrefix;
-  while (digits.length < phoneDigits) digits += String(randomInt(10));
-  return digits;
+  // A leading + (seed 004's "+1234567890") is not a digit.
+  let phone = phonePrefix;
+  while (phone.replace('+', '').length < phoneDigits) phone += String(randomInt(10));
+  return phone;
 }
 
 export function uniqueEmail(faker: Faker): string {

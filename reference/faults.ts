@@ -47,6 +47,7 @@ export const FAULTS = {
   'wrong-password-400': { description: 'a wrong password answers 400 instead of 401', trips: ['ACC-LOG-003'] },
   'unknown-user-404': { description: 'login for an unknown user answers 404', trips: ['ACC-LOG-004'] },
   'login-token-unusable': { description: 'login hands out access tokens signed with a key the API does not accept', trips: ['ACC-LOG-005'] },
+  'login-by-username-broken': { description: 'login by username answers 401', trips: ['ACC-LOG-006'] },
 
   // Refresh
   'refresh-broken': { description: 'refresh answers 500 for a valid refresh token', trips: ['ACC-REF-001'] },
@@ -73,6 +74,14 @@ export const FAULTS = {
   'accepts-wrong-otp': { description: 'verify-otp accepts any code once a code was sent', trips: ['ACC-OTP-006'] },
   'otp-reusable': { description: 'verification codes stay valid after use', trips: ['ACC-OTP-007'] },
   'otp-channel-unbound': { description: 'a code sent to one channel verifies the other', trips: ['ACC-OTP-008'] },
+
+  // OTP sign-in (otpStyle sign-in)
+  'signin-send-broken': { description: 'sending a sign-in code to a phone answers 500', trips: ['ACC-OTP-013'] },
+  'signin-phone-unchecked': { description: 'sign-in codes are sent to malformed phone numbers', trips: ['ACC-OTP-018'] },
+  'signin-omits-tokens': { description: 'the right sign-in code answers 200 without tokens', trips: ['ACC-OTP-014'] },
+  'signin-accepts-wrong-code': { description: 'any code signs in once a code was sent', trips: ['ACC-OTP-015'] },
+  'signin-code-reusable': { description: 'sign-in codes stay valid after use', trips: ['ACC-OTP-016'] },
+  'signin-code-unbound': { description: 'a sign-in code sent to any phone signs in every phone', trips: ['ACC-OTP-017'] },
 
   // Me
   'me-wrong-shape': { description: 'users/me answers counters as strings', trips: ['ACC-ME-001'] },
@@ -108,6 +117,8 @@ export const FAULTS = {
   'reset-otp-reusable': { description: 'reset codes stay valid after use', trips: ['ACC-RST-006'] },
   'reset-confirm-unchecked': { description: 'a reset ignores new_password_confirm', trips: ['ACC-RST-007'] },
   'reset-otp-unbound': { description: 'a reset code issued to any account resets every account', trips: ['ACC-RST-008'] },
+  'reset-token-reusable': { description: 'reset tokens stay valid after use', trips: ['ACC-RST-009'] },
+  'reset-token-unchecked': { description: 'the last reset step accepts any reset token for the latest verified account', trips: ['ACC-RST-010'] },
 
   // Wallet
   'wallet-missing-for-new-user': { description: 'new users have no wallet (404)', trips: ['ACC-WAL-001'] },
@@ -123,6 +134,11 @@ export const FAULTS = {
   'otp-four-digits': { description: 'codes are 4 digits', trips: ['ACC-OTP-010'] },
   'otp-purpose-unbound': { description: 'a verification code also resets the password', trips: ['ACC-OTP-011'] },
   'otp-echoed': { description: 'send-otp answers carry the code in data', trips: ['ACC-OTP-012'] },
+
+  // Logout
+  'logout-broken': { description: 'logout answers 500', trips: ['ACC-OUT-001'] },
+  'logout-keeps-refresh': { description: 'logout answers success and blacklists nothing', trips: ['ACC-OUT-002'] },
+  'logout-without-token': { description: 'logout answers without an access token', trips: ['ACC-OUT-003'] },
 
   // Tokens
   'accepts-truncated-token': { description: 'a token whose signature is cut short is accepted', trips: ['ACC-TOK-001'] },

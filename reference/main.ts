@@ -1,6 +1,6 @@
 /**
  * Standalone entry:
- *   node --import tsx reference/main.ts [--dialect tasklink|message-data] [--host H] [--port N]
+ *   node --import tsx reference/main.ts [--dialect tasklink|message-data|university|flutter-auth] [--host H] [--port N]
  *     [--base-path P] [--fault NAME]... [--quirk NAME]... [--hooks] [--latency MS]
  * Environment: REFERENCE_DIALECT, REFERENCE_HOST, REFERENCE_PORT, REFERENCE_BASE_PATH,
  * REFERENCE_FAULTS and REFERENCE_QUIRKS (comma lists), REFERENCE_HOOKS=1, REFERENCE_LATENCY_MS;
@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isFaultName, isQuirkName, type FaultName, type QuirkName } from './faults.js';
-import { isDialectName, startReferenceServer, type DialectName, type ReferenceOptions } from './server.js';
+import { DIALECTS, isDialectName, startReferenceServer, type DialectName, type ReferenceOptions } from './server.js';
 
 class UsageError extends Error {}
 
@@ -30,7 +30,7 @@ function names<T extends string>(given: string[], known: (name: string) => name 
 
 function dialect(value: string | undefined): DialectName | undefined {
   if (value === undefined || value === '' || isDialectName(value)) return value || undefined;
-  throw new UsageError(`unknown dialect '${value}' (tasklink or message-data)`);
+  throw new UsageError(`unknown dialect '${value}' (${Object.keys(DIALECTS).join(', ')})`);
 }
 
 function readOptions(argv: string[], env: NodeJS.ProcessEnv): ReferenceOptions {

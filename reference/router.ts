@@ -11,7 +11,7 @@ import { ok, renderSuccess, renderThrown, type Success } from './envelope.js';
 import { ApiError, notFound } from './errors.js';
 import type { FaultName } from './faults.js';
 import { changePassword, resetPassword, sendResetOtp } from './handlers/password.js';
-import { clockHook, HOOK_PREFIX, otpHook } from './handlers/hooks.js';
+import { clockHook, HOOK_PREFIX, otpHook, usersHook } from './handlers/hooks.js';
 import { login, refresh, register } from './handlers/account.js';
 import { sendOtp, verifyOtp } from './handlers/otp.js';
 import { me, updateLocation, updateMe } from './handlers/profile.js';
@@ -88,6 +88,7 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
     const name = ctx.path.slice(HOOK_PREFIX.length);
     if (name === 'otp') return checkMethod(ctx, ['GET']) ?? otpHook(ctx);
     if (name === 'clock') return checkMethod(ctx, ['POST']) ?? clockHook(ctx);
+    if (name === 'users') return checkMethod(ctx, ['POST']) ?? usersHook(ctx);
     return notFoundAnswer(ctx);
   }
 

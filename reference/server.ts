@@ -9,7 +9,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Clock } from './clock.js';
 import type { ServerState } from './context.js';
 import type { Dialect } from './dialects/dialect.js';
+import { FLUTTER_AUTH } from './dialects/flutter-auth.js';
 import { MESSAGE_DATA } from './dialects/message-data.js';
+import { UNIVERSITY } from './dialects/university.js';
 import { isFaultName, isQuirkName, type FaultName, type QuirkName } from './faults.js';
 import { RateLimiter } from './ratelimit.js';
 import { handleRequest } from './router.js';
@@ -51,7 +53,7 @@ const TASKLINK: Dialect = {
   clientErrorBody: (_status, reason) => ({ success: false, message: reason, errors: { detail: ['The request could not be parsed.'] } }),
 };
 
-export const DIALECTS = { tasklink: TASKLINK, 'message-data': MESSAGE_DATA } as const satisfies Record<string, Dialect>;
+export const DIALECTS = { tasklink: TASKLINK, 'message-data': MESSAGE_DATA, university: UNIVERSITY, 'flutter-auth': FLUTTER_AUTH } as const satisfies Record<string, Dialect>;
 export type DialectName = keyof typeof DIALECTS;
 
 export function isDialectName(name: string): name is DialectName {

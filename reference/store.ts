@@ -32,6 +32,10 @@ export interface User {
   wallet_id: string | null;
   /** Tokens of each type issued before this instant (ms) are refused: set by a password change or reset. */
   tokens_valid_after: { access: number; refresh: number };
+  /** Dialects that log in by username and keep split names (seed 001); absent elsewhere. */
+  username?: string;
+  first_name?: string;
+  last_name?: string;
 }
 
 export interface Wallet {
@@ -99,6 +103,12 @@ export class Store {
 
   findByPhone(phone: string): User | undefined {
     return this.find((u) => u.phone_number === phone);
+  }
+
+  /** Usernames are unique and compared case-insensitively, as Django's default backend does not: stricter is safe. */
+  findByUsername(username: string): User | undefined {
+    const wanted = username.toLowerCase();
+    return this.find((u) => u.username !== undefined && u.username.toLowerCase() === wanted);
   }
 
   /** A login or reset identifier: an email when it holds '@', else a phone number. */

@@ -1,6 +1,7 @@
 /**
  * Test hooks under /__conformance__/ (only with `hooks: true`): the suite's OTP source reads
- * codes here instead of an inbox, and the clock can be moved to test expiry. Plain JSON, no
+ * codes here instead of an inbox, the clock can be moved to test expiry, and users can be made
+ * for dialects without registration. Plain JSON, no
  * envelope: these are not part of the API under test.
  */
 import { readBody } from '../body.js';
@@ -8,6 +9,8 @@ import type { Ctx } from '../context.js';
 import { ApiError } from '../errors.js';
 import { jsonOut, type Outgoing } from '../http.js';
 import { channelOf, isChannel } from '../otp.js';
+import { hashPassword } from '../passwords.js';
+import type { User } from '../store.js';
 import { parseNumber } from '../validation.js';
 
 export const HOOK_PREFIX = '/__conformance__/';
@@ -43,4 +46,52 @@ export async function clockHook(ctx: Ctx): Promise<Outgoing> {
   if (seconds === undefined || Math.abs(seconds) > MAX_ADVANCE_S) return raw(400, { error: 'advance_seconds must be a number of seconds' });
   ctx.state.clock.advance(seconds);
   return raw(200, { now: ctx.state.clock.iso() });
+}
+
+const PROVISIONED_FIELDS = ['username', 'email', 'password', 'first_name', 'last_name', 'full_name', 'phone'] as const;
+
+/**
+ * POST users {"username", "email", "password", "first_name", "last_name", "full_name", "phone"}
+ * → 201 {"id"}: makes a user the way an administrator would, for dialects without registration
+ * (seed 001). The suite reaches it through `--provision http:/__conformance__/users`.
+ */
+export async function usersHook(ctx: Ctx): Promise<Outgoing> {
+  try {
+    await readBody(ctx, 'json');
+  } catch (error) {
+    if (error instanceof ApiError) return raw(error.status, { error: error.message });
+    throw error;
+  }
+  const given: Partial<Record<(typeof PROVISIONED_FIELDS)[number], string>> = {};
+  for (const key of PROVISIONED_FIELDS) {
+    const value = ctx.body[key];
+    if (value !== undefined && value !== null && typeof value !== 'string') return raw(400, { error: `${key} must be a string` });
+    if (typeof value === 'string') given[key] = value;
+  }
+  if (!given.password || (!given.username && !given.email)) return raw(400, { error: 'a password and a username or an email are required' });
+  if ((given.username && ctx.store.findByUsername(given.username)) || (given.email && ctx.store.findByEmail(given.email))) return raw(409, { error: 'the user exists' });
+  const hash = await hashPassword(given.password);
+  const names = [given.first_name, given.last_name].filter(Boolean).join(' ');
+  const user: User = {
+    id: ctx.store.newId(),
+    phone_number: given.phone ?? '',
+    email: given.email ?? '',
+    password_hashes: [hash],
+    is_phone_verified: false,
+    is_email_verified: false,
+    role: 'user',
+    rating_avg: 0,
+    total_tasks_posted: 0,
+    total_tasks_completed: 0,
+    created_at: ctx.now(),
+    profile: { full_name: given.full_name ?? names, profile_image: null, bio: '', date_of_birth: null, gender: '' },
+    location: null,
+    wallet_id: null,
+    tokens_valid_after: { access: 0, refresh: 0 },
+    username: given.username,
+    first_name: given.first_name ?? '',
+    last_name: given.last_name ?? '',
+  };
+  ctx.store.saveUser(user);
+  return raw(201, { id: user.id });
 }
