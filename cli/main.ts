@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXCLUSIVE_FLOWS, FLOWS, REQUIREMENTS, type Flow } from '../helpers/catalogue.js';
-import { ConfigError, helpText, loadConfig, type Config, type OtpSource } from '../helpers/config.js';
+import { ConfigError, helpText, loadConfig, type Config, type OtpSource, type ProvisionSource } from '../helpers/config.js';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import type { RunSettings } from '../helpers/runtime.js';
@@ -19,6 +19,10 @@ import { VerdictCollector } from './verdicts.js';
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const EMBEDDED_OTP_HOOK: OtpSource = { kind: 'http', template: '/__conformance__/otp?identifier={identifier}&channel={channel}&purpose={purpose}' };
 const EMBEDDED_CLOCK_HOOK = '/__conformance__/clock';
+const EMBEDDED_PROVISION: ProvisionSource = { kind: 'http', url: '/__conformance__/users' };
+/** The dialects the embedded reference server speaks, by the name of the shipped profile that describes each. */
+const EMBEDDED_DIALECTS = ['tasklink', 'message-data', 'university', 'flutter-auth'] as const;
+type EmbeddedDialect = (typeof EMBEDDED_DIALECTS)[number];
 const REACH_TIMEOUT_MS = 4000;
 
 export const EXIT = { conforming: 0, failed: 1, noRun: 2 } as const;
@@ -27,9 +31,9 @@ function version(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function catalogueText(profile: TargetProfile): string {
+function catalogueText(profile: TargetProfile, provisioning: boolean): string {
   const rows = REQUIREMENTS.map((r) => {
-    const missing = notApplicable(r, profile);
+    const missing = notApplicable(r, profile, { provisioning });
     return `${r.id.padEnd(13)} ${r.level.padEnd(6)} ${r.flow.padEnd(11)} ${r.title}  [${r.source}]${missing ? `  (not applicable: ${missing})` : ''}`;
   });
   const header = `${'id'.padEnd(13)} ${'level'.padEnd(6)} ${'flow'.padEnd(11)} statement  [source]`;
@@ -76,6 +80,7 @@ interface Target {
   readonly baseUrl: string;
   readonly otpSource: OtpSource | null;
   readonly clockHook: string | null;
+  readonly provision: ProvisionSource | null;
   readonly kind: 'url' | 'embedded' | 'container';
   /** Stops whatever the suite started (server or container); always called. */
   close(): Promise<void>;
@@ -86,23 +91,33 @@ async function reachable(baseUrl: string, config: Config): Promise<void> {
   if (problem) throw new ConfigError(`cannot reach ${baseUrl}: ${problem}`);
 }
 
-async function prepareTarget(config: Config): Promise<Target> {
-  const { otpSource, clockHook } = config;
+function embeddedDialect(profile: TargetProfile): EmbeddedDialect {
+  const dialect = EMBEDDED_DIALECTS.find((name) => name === profile.name);
+  if (!dialect) {
+    throw new ConfigError(`the embedded reference server speaks ${EMBEDDED_DIALECTS.join(', ')}, not the ${profile.name} profile: give the target with --base-url or --image`);
+  }
+  return dialect;
+}
+
+async function prepareTarget(config: Config, profile: TargetProfile): Promise<Target> {
+  const { otpSource, clockHook, provision } = config;
   if (config.baseUrl) {
     await reachable(config.baseUrl, config);
-    return { baseUrl: config.baseUrl, otpSource, clockHook, kind: 'url', close: async () => {} };
+    return { baseUrl: config.baseUrl, otpSource, clockHook, provision, kind: 'url', close: async () => {} };
   }
   if (config.container) {
     const { startContainerTarget } = await import('./container.js');
     const container = await startContainerTarget(config.container, config.reportDir);
-    return { baseUrl: container.baseUrl, otpSource, clockHook, kind: 'container', close: () => container.stop() };
+    return { baseUrl: container.baseUrl, otpSource, clockHook, provision, kind: 'container', close: () => container.stop() };
   }
+  const dialect = embeddedDialect(profile);
   const { startReferenceServer } = await import('../reference/server.js');
-  const server = await startReferenceServer({ hooks: true });
+  const server = await startReferenceServer({ hooks: true, dialect });
   return {
     baseUrl: server.baseUrl,
     otpSource: otpSource ?? EMBEDDED_OTP_HOOK,
     clockHook: clockHook ?? EMBEDDED_CLOCK_HOOK,
+    provision: provision ?? (profile.operations.register ? null : EMBEDDED_PROVISION),
     kind: 'embedded',
     close: () => server.close(),
   };
@@ -114,6 +129,7 @@ function runSettings(config: Config, target: Target): RunSettings {
     baseUrl: target.baseUrl,
     otpSource: target.otpSource,
     clockHook: target.clockHook === null ? null : new URL(target.clockHook, target.baseUrl).toString(),
+    provision: target.provision?.kind === 'http' ? { kind: 'http', url: new URL(target.provision.url, target.baseUrl).toString() } : target.provision,
     timeoutMs: config.timeoutMs,
     maxBodyBytes: config.maxBodyBytes,
     seed: config.seed,
@@ -182,12 +198,14 @@ export async function run(argv: readonly string[]): Promise<number> {
     console.error(`accounts-conformance: ${error.message}`);
     return EXIT.noRun;
   }
-  if (config.list) return console.log(catalogueText(profile)), EXIT.conforming;
+  // Listing assumes the embedded server's provisioning when no target is given, as a run would.
+  const provisioning = config.provision !== null || (config.baseUrl === null && config.container === null);
+  if (config.list) return console.log(catalogueText(profile, provisioning)), EXIT.conforming;
 
   const startedAt = new Date();
   let target: Target;
   try {
-    target = await prepareTarget(config);
+    target = await prepareTarget(config, profile);
   } catch (error) {
     console.error(`accounts-conformance: ${error instanceof ConfigError ? error.message : `could not start: ${(error as Error).message}`}`);
     return EXIT.noRun;

@@ -75,10 +75,6 @@ const STYLE_NEEDS: Readonly<Record<string, { readonly reset?: readonly ResetStyl
   'ACC-RST-009': { reset: ['three-step'] },
   'ACC-RST-010': { reset: ['three-step'] },
   'ACC-OTP-011': { reset: ['code', 'three-step'], otp: ['verify'] },
-  'ACC-SES-003': { reset: ['code', 'three-step'] },
-  'ACC-RACE-003': { reset: ['code', 'three-step'] },
-  'ACC-ENUM-001': { reset: ['code', 'three-step'] },
-  'ACC-THR-004': { reset: ['code', 'three-step'] },
   ...Object.fromEntries(['001', '002', '003', '004', '005', '006', '007', '008'].map((n) => [`ACC-OTP-${n}`, { otp: ['verify'] as const }])),
   ...Object.fromEntries(['013', '014', '015', '016', '017', '018'].map((n) => [`ACC-OTP-${n}`, { otp: ['sign-in'] as const }])),
   'ACC-RACE-002': { otp: ['verify'] },
@@ -126,17 +122,17 @@ export interface RunFacts {
 
 /** Why a requirement does not apply to a profile, or null when it does. */
 export function notApplicable(req: Requirement, profile: TargetProfile, facts: RunFacts = { provisioning: false }): string | null {
+  const style = STYLE_NEEDS[req.id];
+  const resetStyle = profile.resetStyle ?? 'code';
+  const otpStyle = profile.otpStyle ?? 'verify';
+  if (style?.reset && !style.reset.includes(resetStyle)) return `the ${profile.name} profile ${RESET_STYLE_WORDS[resetStyle]}`;
+  if (style?.otp && !style.otp.includes(otpStyle)) return `the ${profile.name} profile ${OTP_STYLE_WORDS[otpStyle]}`;
   const needs = [...FLOW_NEEDS[req.flow], ...(REQUIREMENT_NEEDS[req.id] ?? [])];
   const missing = [...new Set(needs.filter((op): op is OperationId => op !== 'users' && !profile.operations[op]))];
   if (missing.length) return `the ${profile.name} profile has no ${missing.join(', ')} operation${missing.length > 1 ? 's' : ''}`;
   if (needs.includes('users') && !profile.operations.register && !facts.provisioning) {
     return `the ${profile.name} profile has no register operation and no provisioning source (--provision) makes users`;
   }
-  const style = STYLE_NEEDS[req.id];
-  const resetStyle = profile.resetStyle ?? 'code';
-  const otpStyle = profile.otpStyle ?? 'verify';
-  if (style?.reset && !style.reset.includes(resetStyle)) return `the ${profile.name} profile ${RESET_STYLE_WORDS[resetStyle]}`;
-  if (style?.otp && !style.otp.includes(otpStyle)) return `the ${profile.name} profile ${OTP_STYLE_WORDS[otpStyle]}`;
   const loginWith = profile.loginWith ?? 'email';
   const login = LOGIN_NEEDS[req.id];
   if (login && login !== loginWith) return `the ${profile.name} profile logs in by ${loginWith}`;

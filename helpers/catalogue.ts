@@ -153,7 +153,7 @@ const entries = [
   { id: 'ACC-RST-007', flow: 'reset', level: 'MUST', title: 'a reset whose confirmation differs is refused with 400 and changes nothing', source: `${S} §8. Password Reset Flow`, needsOtp: true },
   { id: 'ACC-RST-008', flow: 'reset', level: 'MUST', title: 'a reset code issued to another account is refused with 400', source: `${S} §8. Password Reset Flow; ASVS 5.0 6.5.1`, needsOtp: true },
   { id: 'ACC-RST-009', flow: 'reset', level: 'MUST', title: 'a reset token that was already used is refused', source: 'seed-004 §4.3 Reset Password; ASVS 5.0 6.5.1', rationale: '"reset_token": Required, valid token from step 2; errors read "Invalid or expired reset token".', needsOtp: true },
-  { id: 'ACC-RST-010', flow: 'reset', level: 'MUST', title: 'a made-up reset token is refused and changes nothing', source: 'seed-004 §4.3 Reset Password' },
+  { id: 'ACC-RST-010', flow: 'reset', level: 'MUST', title: 'a made-up reset token is refused and changes nothing', source: 'seed-004 §4.3 Reset Password', needsOtp: true },
 
   // Wallet
   { id: 'ACC-WAL-001', flow: 'wallet', level: 'MUST', title: 'a new user has a wallet with a string id, a balance of at least 0 and date-times', source: `${S} §9. Get Wallet` },

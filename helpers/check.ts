@@ -46,7 +46,7 @@ function contextFor(rt: Runtime, id: string): CheckContext {
   return {
     ...rt,
     faker,
-    registerUser: (overrides) => registerUser(rt.api, rt.checks, faker, overrides),
+    registerUser: (overrides) => registerUser(rt.api, rt.checks, faker, overrides, rt.provision),
     loginAs: (username, password) => loginAs(rt.api, rt.checks, username, password),
     readOtp: (req) => rt.otp.read(req),
   };
@@ -58,7 +58,7 @@ export function check(id: RequirementId, body: (t: CheckContext) => Promise<void
     const rt = runtime();
     const meta: RequirementMeta = { id, level: req.level, source: req.source };
     ctx.task.meta.requirement = meta;
-    const inapplicable = notApplicable(req, rt.profile);
+    const inapplicable = notApplicable(req, rt.profile, { provisioning: rt.provision !== null });
     if (inapplicable) ctx.skip(`not applicable: ${inapplicable}`);
     if (req.needsOtp && !rt.otp.available) ctx.skip(`needs a real OTP: ${rt.otp.description}`);
     if (req.needsClock && !rt.clock.available) ctx.skip("needs the target's clock hook: none configured (--clock-hook)");

@@ -19,6 +19,9 @@ export type OtpSource =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'mailpit'; readonly url: string };
 
+/** How the suite makes users on an API without registration (seed 001): an admin hook or a command. */
+export type ProvisionSource = { readonly kind: 'http'; readonly url: string } | { readonly kind: 'command'; readonly command: string };
+
 export interface ContainerConfig {
   readonly image: string;
   readonly port: number;
@@ -33,6 +36,8 @@ export interface Config {
   /** The target's base URL, ending in '/'; null means: start the embedded reference server. */
   readonly baseUrl: string | null;
   readonly otpSource: OtpSource | null;
+  /** How users are made when the profile has no register operation; null: not configured. */
+  readonly provision: ProvisionSource | null;
   /** URL (absolute, or a path on the target's origin) that advances the target's clock. */
   readonly clockHook: string | null;
   readonly reportDir: string;
@@ -63,6 +68,7 @@ interface OptionSpec {
 export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'base-url', env: 'ACCOUNTS_BASE_URL', help: 'base URL of the API under test, e.g. http://127.0.0.1:8000/api/v1/ (default: start the embedded reference server)' },
   { flag: 'otp-source', env: 'ACCOUNTS_OTP_SOURCE', help: 'how to read OTPs: fixed:<code> | http:<url template> | command:<shell command> | file:<outbox.jsonl> | mailpit:<url>' },
+  { flag: 'provision', env: 'ACCOUNTS_PROVISION', help: 'how to make users on an API without registration: http:<url> (POST JSON user; a path resolves against the target) | command:<shell command> (ACCOUNTS_USER_* variables)' },
   { flag: 'clock-hook', env: 'ACCOUNTS_CLOCK_HOOK', help: 'POST {"advance_seconds": N} here to move the target\'s clock (expiry checks); a path resolves against the target' },
   { flag: 'report-dir', env: 'ACCOUNTS_REPORT_DIR', help: 'where reports are written (default: reports/)' },
   { flag: 'strict', env: 'ACCOUNTS_STRICT', boolean: true, help: 'SHOULD-level failures fail the run' },
@@ -183,6 +189,27 @@ export function parseOtpSource(value: string): OtpSource {
   }
 }
 
+export function parseProvision(value: string): ProvisionSource {
+  const colon = value.indexOf(':');
+  const kind = colon === -1 ? value : value.slice(0, colon);
+  const rest = colon === -1 ? '' : value.slice(colon + 1);
+  if (kind === 'command') {
+    if (!rest.trim()) throw new ConfigError('--provision command:<shell command> needs a command');
+    return { kind, command: rest };
+  }
+  if (kind === 'http') {
+    if (rest.startsWith('/')) return { kind, url: rest };
+    try {
+      const url = new URL(rest);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return { kind, url: rest };
+    } catch {
+      // fall through to the error below
+    }
+    throw new ConfigError(`--provision http:<url> needs an http(s) URL or a path on the target, not '${rest}'`);
+  }
+  throw new ConfigError(`--provision must start with http: or command:, not '${value}'`);
+}
+
 function parseClockHook(value: string): string {
   if (value.startsWith('/')) return value;
   try {
@@ -249,6 +276,7 @@ export function loadConfig(sources: ConfigSources): Config {
   const config: Config = {
     baseUrl: raw['base-url'] === undefined ? null : parseBaseUrl(raw['base-url']),
     otpSource: raw['otp-source'] === undefined ? null : parseOtpSource(raw['otp-source']),
+    provision: raw.provision === undefined ? null : parseProvision(raw.provision),
     clockHook: raw['clock-hook'] === undefined ? null : parseClockHook(raw['clock-hook']),
     reportDir: resolve(sources.cwd, raw['report-dir'] ?? 'reports'),
     strict: parseBoolean('strict', raw.strict),
@@ -265,7 +293,7 @@ export function loadConfig(sources: ConfigSources): Config {
   return Object.freeze(config);
 }
 
-/** The environment handed to an OTP `command:` source: the suite's own plus the OTP variables. */
+/** The environment handed to a `command:` source (OTP, provisioning): the suite's own plus its variables. */
 export function childEnvironment(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;

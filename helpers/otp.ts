@@ -17,6 +17,12 @@ export interface OtpRequest {
   readonly purpose: OtpPurpose;
 }
 
+/** What a reset mail carries instead of a code (djoser): the user's uid and a one-time token. */
+export interface ResetLink {
+  readonly uid: string;
+  readonly token: string;
+}
+
 export class OtpUnavailable extends Error {
   override readonly name = 'OtpUnavailable';
 }
@@ -82,6 +88,21 @@ function codeFromMessage(entry: Record<string, unknown>): string | null {
   return typeof entry.body === 'string' ? codeFromBody(entry.body, undefined) : null;
 }
 
+/** The last two path segments of the first link in a text: `…/reset/<uid>/<token>`. */
+export function linkFromText(text: string): ResetLink | null {
+  const url = /https?:\/\/\S+|(?:^|\s)\/?[\w-]+(?:\/[\w-]+){2,}\/?/.exec(text)?.[0].trim();
+  const parts = url?.replace(/[)>.,;"']+$/, '').split('/').filter(Boolean) ?? [];
+  const [uid, token] = parts.slice(-2);
+  return uid && token && parts.length >= 3 ? { uid, token } : null;
+}
+
+/** The outbox line's uid and token: as fields, else from its link or body. */
+function linkFromMessage(entry: Record<string, unknown>): ResetLink | null {
+  if (typeof entry.uid === 'string' && typeof entry.token === 'string') return { uid: entry.uid, token: entry.token };
+  for (const key of ['url', 'body']) if (typeof entry[key] === 'string') return linkFromText(entry[key]);
+  return null;
+}
+
 function matches(entry: Record<string, unknown>, req: OtpRequest): boolean {
   const to = typeof entry.to === 'string' ? entry.to : Array.isArray(entry.to) ? entry.to.join(',') : '';
   const kind = typeof entry.kind === 'string' ? entry.kind : req.purpose;
@@ -92,7 +113,7 @@ function matches(entry: Record<string, unknown>, req: OtpRequest): boolean {
  * file:<path>: an outbox of JSON lines (one message each, with `to` and `kind`, the code in `otp`,
  * `code` or the `body`), as a test mail backend writes it. The latest match wins; polled briefly.
  */
-async function fromFile(path: string, req: OtpRequest): Promise<string> {
+async function fromFile<T>(path: string, req: OtpRequest, secretOf: (entry: Record<string, unknown>) => T | null): Promise<T> {
   for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt++) {
     const lines = (await readFile(path, 'utf8').catch(() => '')).split('\n').filter((l) => l.trim());
     for (const line of lines.reverse()) {
@@ -103,8 +124,8 @@ async function fromFile(path: string, req: OtpRequest): Promise<string> {
         continue;
       }
       if (entry && typeof entry === 'object' && matches(entry as Record<string, unknown>, req)) {
-        const code = codeFromMessage(entry as Record<string, unknown>);
-        if (code) return code;
+        const secret = secretOf(entry as Record<string, unknown>);
+        if (secret) return secret;
       }
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
@@ -112,8 +133,8 @@ async function fromFile(path: string, req: OtpRequest): Promise<string> {
   throw new OtpUnavailable(`no message to ${req.channel} recipient for ${req.purpose} in the outbox ${path}`);
 }
 
-/** mailpit:<url>: the latest message to the recipient through Mailpit's API, its code from the text. */
-async function fromMailpit(base: string, req: OtpRequest, client: HttpClient): Promise<string> {
+/** mailpit:<url>: the text of the latest message to the recipient through Mailpit's API. */
+async function fromMailpit<T>(base: string, req: OtpRequest, client: HttpClient, secretOf: (text: string) => T | null): Promise<T> {
   const root = base.endsWith('/') ? base : `${base}/`;
   const search = new URL(`api/v1/search?query=${encodeURIComponent(`to:"${req.identifier}"`)}&limit=1`, root);
   for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt++) {
@@ -121,19 +142,25 @@ async function fromMailpit(base: string, req: OtpRequest, client: HttpClient): P
     const id = (list.json as { messages?: { ID?: string }[] } | undefined)?.messages?.[0]?.ID;
     if (id) {
       const message = await client.send('GET', new URL(`api/v1/message/${encodeURIComponent(id)}`, root).toString(), { retryOnRateLimit: false });
-      const text = (message.json as { Text?: string } | undefined)?.Text ?? '';
-      const code = codeFromBody(text, undefined);
-      if (code) return code;
+      const secret = secretOf((message.json as { Text?: string } | undefined)?.Text ?? '');
+      if (secret) return secret;
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  throw new OtpUnavailable(`Mailpit has no message with a code for ${req.channel} ${req.purpose}`);
+  throw new OtpUnavailable(`Mailpit has no message with a ${req.purpose} secret for that ${req.channel}`);
 }
 
 export interface OtpReader {
   readonly available: boolean;
   readonly description: string;
   read(req: OtpRequest): Promise<string>;
+  /** The uid and token of a reset mail (reset style `link`): outbox files, Mailpit, or an http hook answering {uid, token}. */
+  readLink(req: OtpRequest): Promise<ResetLink>;
+}
+
+function linkFromJson(json: unknown): ResetLink | null {
+  const { uid, token } = (json ?? {}) as { uid?: unknown; token?: unknown };
+  return typeof uid === 'string' && typeof token === 'string' ? { uid, token } : null;
 }
 
 export function otpReader(source: OtpSource | null, client: HttpClient, origin: string, timeoutMs: number): OtpReader {
@@ -142,6 +169,7 @@ export function otpReader(source: OtpSource | null, client: HttpClient, origin: 
       available: false,
       description: 'no OTP source configured (--otp-source)',
       read: () => Promise.reject(new OtpUnavailable('no OTP source configured (--otp-source)')),
+      readLink: () => Promise.reject(new OtpUnavailable('no OTP source configured (--otp-source)')),
     };
   }
   const read = async (req: OtpRequest): Promise<string> => {
@@ -153,14 +181,35 @@ export function otpReader(source: OtpSource | null, client: HttpClient, origin: 
       case 'command':
         return fromCommand(source.command, req, timeoutMs);
       case 'file':
-        return fromFile(source.path, req);
+        return fromFile(source.path, req, codeFromMessage);
       case 'mailpit':
-        return fromMailpit(source.url, req, client);
+        return fromMailpit(source.url, req, client, (text) => codeFromBody(text, undefined));
+    }
+  };
+  const readLink = async (req: OtpRequest): Promise<ResetLink> => {
+    switch (source.kind) {
+      case 'file':
+        return fromFile(source.path, req, linkFromMessage);
+      case 'mailpit':
+        return fromMailpit(source.url, req, client, linkFromText);
+      case 'http': {
+        const ex = await client.send('GET', expandTemplate(source.template, req, origin), { retryOnRateLimit: false });
+        const link = ex.status === 200 ? linkFromJson(ex.json) : null;
+        if (!link) throw new OtpUnavailable(`the OTP source gave no uid and token for ${req.channel} ${req.purpose} (${ex.status === null ? (ex.failure ?? 'no response') : `HTTP ${ex.status}`})`);
+        return link;
+      }
+      default:
+        throw new OtpUnavailable(`a ${source.kind} OTP source gives codes, not the uid and token of a reset link (use file: or mailpit:)`);
     }
   };
   return {
     available: true,
     description: `${source.kind} OTP source`,
     read: async (req) => registerSecret(await read(req)),
+    readLink: async (req) => {
+      const link = await readLink(req);
+      registerSecret(link.token);
+      return link;
+    },
   };
 }

@@ -6,14 +6,17 @@ import { inject } from 'vitest';
 import { Api } from './api.js';
 import { jsonBody } from './bodies.js';
 import { Checks } from './checks.js';
-import type { OtpSource } from './config.js';
+import type { OtpSource, ProvisionSource } from './config.js';
 import { HttpClient } from './http.js';
 import { otpReader, type OtpReader } from './otp.js';
 import { loadProfile, type TargetProfile } from './profile.js';
+import { provisioner, type Provisioner } from './provision.js';
 
 export interface RunSettings {
   readonly baseUrl: string;
   readonly otpSource: OtpSource | null;
+  /** How users are made on an API without registration (an http source's URL is absolute), or null. */
+  readonly provision: ProvisionSource | null;
   /** Absolute URL of the target's clock hook, or null. */
   readonly clockHook: string | null;
   readonly timeoutMs: number;
@@ -60,6 +63,8 @@ export interface Runtime {
   readonly checks: Checks;
   readonly otp: OtpReader;
   readonly clock: Clock;
+  /** Makes a user on an API without registration; null when no --provision source is given. */
+  readonly provision: Provisioner | null;
 }
 
 let current: Runtime | null = null;
@@ -72,6 +77,7 @@ export function runtime(): Runtime {
   const profile = loadProfile(settings.profile);
   const api = new Api(client, profile, settings.baseUrl);
   const otp = otpReader(settings.otpSource, client, api.origin, settings.timeoutMs);
-  current = { settings, client, profile, api, checks: new Checks(profile), otp, clock: clockHook(client, settings.clockHook) };
+  const provision = provisioner(settings.provision, client, settings.timeoutMs);
+  current = { settings, client, profile, api, checks: new Checks(profile), otp, clock: clockHook(client, settings.clockHook), provision };
   return current;
 }

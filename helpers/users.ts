@@ -11,6 +11,7 @@ import type { Exchange } from './http.js';
 import { registerSecret } from './mask.js';
 import type { TargetProfile, UserField } from './profile.js';
 import { pointer } from './profile.js';
+import type { Provisioner } from './provision.js';
 
 /** Registration input in neutral names. */
 export interface NewUser {
@@ -93,10 +94,24 @@ export function userField(api: Api, user: unknown, field: UserField): unknown {
   return pointer(user, api.profile.user[field]);
 }
 
-/** Registers a fresh user; any failure is a setup failure of ACC-REG-001. */
-export async function registerUser(api: Api, checks: Checks, faker: Faker, overrides: Partial<NewUser> = {}): Promise<Account> {
-  if (!api.profile.operations.register) throw new NotApplicable(`the ${api.profile.name} profile has no register operation, so the suite cannot make its users`);
+/** The value a user logs in with, as the profile says (email by default, a username in seed 001). */
+export function loginId(profile: TargetProfile, user: Pick<NewUser, 'email' | 'phone' | 'username'>): string {
+  return user[profile.loginWith ?? 'email'];
+}
+
+/**
+ * A fresh user of the suite's own: registered, or on an API without registration made by the
+ * provisioning source and logged in. A failed registration is a setup failure of ACC-REG-001.
+ */
+export async function registerUser(api: Api, checks: Checks, faker: Faker, overrides: Partial<NewUser> = {}, provision: Provisioner | null = null): Promise<Account> {
   const input = { ...newUserInput(faker, api.profile), ...overrides };
+  if (!api.profile.operations.register) {
+    if (!provision) throw new NotApplicable(`the ${api.profile.name} profile has no register operation and no provisioning source (--provision) makes users`);
+    await provision(input);
+    const { ex, tokens } = await logIn(api, checks, loginId(api.profile, input), input.password);
+    const id = userField(api, api.read(ex, 'loginUser'), 'id');
+    return { ...input, id: typeof id === 'string' || typeof id === 'number' ? String(id) : '', ...tokens };
+  }
   const ex = await api.call('register', { fields: registerFields(input) });
   try {
     checks.expectOk(ex);
@@ -106,7 +121,7 @@ export async function registerUser(api: Api, checks: Checks, faker: Faker, overr
   const id = userField(api, api.read(ex, 'authUser'), 'id');
   if (typeof id !== 'string' && typeof id !== 'number') throw new SetupFailure('ACC-REG-001', 'registration answered without a user id');
   // Some stacks (djoser) register without issuing tokens: log in, as their apps do.
-  const tokens = tokensOf(api, ex) ?? (await loginAs(api, checks, input.email, input.password));
+  const tokens = tokensOf(api, ex) ?? (await loginAs(api, checks, loginId(api.profile, input), input.password));
   return { ...input, id: String(id), ...tokens };
 }
 
@@ -115,8 +130,7 @@ export function attemptLogin(api: Api, username: string, password: string): Prom
   return api.call('login', { fields: { username, password }, retryOnRateLimit: false });
 }
 
-/** Logs in; any failure is a setup failure of ACC-LOG-001. */
-export async function loginAs(api: Api, checks: Checks, username: string, password: string): Promise<Tokens> {
+async function logIn(api: Api, checks: Checks, username: string, password: string): Promise<{ ex: Exchange; tokens: Tokens }> {
   const ex = await api.call('login', { fields: { username, password } });
   try {
     checks.expectOk(ex);
@@ -125,7 +139,12 @@ export async function loginAs(api: Api, checks: Checks, username: string, passwo
   }
   const tokens = tokensOf(api, ex);
   if (!tokens) throw new SetupFailure('ACC-LOG-001', 'login answered without tokens');
-  return tokens;
+  return { ex, tokens };
+}
+
+/** Logs in; any failure is a setup failure of ACC-LOG-001. */
+export async function loginAs(api: Api, checks: Checks, username: string, password: string): Promise<Tokens> {
+  return (await logIn(api, checks, username, password)).tokens;
 }
 
 /**

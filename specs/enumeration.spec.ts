@@ -2,7 +2,7 @@ import { check } from '../helpers/check.js';
 import { fail } from '../helpers/checks.js';
 import type { Exchange } from '../helpers/http.js';
 import { sameShape, shapeOf } from '../helpers/shape.js';
-import { attemptLogin, newPassword, uniqueEmail } from '../helpers/users.js';
+import { attemptLogin, loginId, newPassword, uniqueEmail } from '../helpers/users.js';
 
 /** Two answers an attacker must not be able to tell apart: same status, same body structure. */
 function expectAlike(known: Exchange, unknown: Exchange, what: string): void {
@@ -21,7 +21,7 @@ check('ACC-ENUM-001', async ({ api, registerUser, faker }) => {
 
 check('ACC-ENUM-002', async ({ api, registerUser, faker }) => {
   const account = await registerUser();
-  const wrongPassword = await attemptLogin(api, account.email, newPassword(faker));
+  const wrongPassword = await attemptLogin(api, loginId(api.profile, account), newPassword(faker));
   const unknownUser = await attemptLogin(api, uniqueEmail(faker), newPassword(faker));
   expectAlike(wrongPassword, unknownUser, 'a failed login tells whether an account exists');
 });

@@ -1,24 +1,40 @@
 import { Api } from '../helpers/api.js';
 import { check } from '../helpers/check.js';
 import { fail } from '../helpers/checks.js';
-import { newUserInput, registerFields, tokensOf } from '../helpers/users.js';
+import { loginId, newUserInput, registerFields, tokensOf } from '../helpers/users.js';
 
-check('ACC-ENV-001', async ({ api, checks, faker, loginAs }) => {
-  // Registration is checked here directly, not as setup: a broken envelope is this check's subject.
-  const input = newUserInput(faker, api.profile);
-  const registered = await api.call('register', { fields: registerFields(input) });
-  checks.expectOk(registered);
-  // A dialect whose registration issues no tokens (djoser) is logged in, as its apps do.
-  const tokens = tokensOf(api, registered) ?? (api.profile.registerIssuesTokens === false ? await loginAs(input.email, input.password) : undefined);
-  if (!tokens) fail('registration answered without tokens', registered);
-  const credential = { token: tokens.access };
-  const answers = [await api.call('login', { fields: { username: input.email, password: input.password } }), await api.call('me', { credential })];
-  if (api.profile.operations.wallet) answers.push(await api.call('wallet', { credential }));
+check('ACC-ENV-001', async (t) => {
+  const { api, checks, faker, loginAs } = t;
+  let credential: { token: string };
+  let login: { username: string; password: string };
+  const answers = [];
+  if (api.profile.operations.register) {
+    // Registration is checked here directly, not as setup: a broken envelope is this check's subject.
+    const input = newUserInput(faker, api.profile);
+    const registered = await api.call('register', { fields: registerFields(input) });
+    checks.expectOk(registered);
+    // A dialect whose registration issues no tokens (djoser) is logged in, as its apps do.
+    const tokens = tokensOf(api, registered) ?? (api.profile.registerIssuesTokens === false ? await loginAs(loginId(api.profile, input), input.password) : undefined);
+    if (!tokens) fail('registration answered without tokens', registered);
+    credential = { token: tokens.access };
+    login = { username: loginId(api.profile, input), password: input.password };
+  } else {
+    // An API without registration: a provisioned user, and its login is the first answer checked.
+    const account = await t.registerUser();
+    credential = { token: account.access };
+    login = { username: loginId(api.profile, account), password: account.password };
+  }
+  answers.push(await api.call('login', { fields: login }));
+  for (const op of ['me', 'wallet'] as const) if (api.profile.operations[op]) answers.push(await api.call(op, { credential }));
   for (const ex of answers) checks.expectOk(ex);
 });
 
 check('ACC-ENV-002', async ({ api, checks, faker }) => {
-  const ex = await api.call('register', { fields: { email: faker.lorem.word(), password: 'short' } });
+  // A validation error: a registration with a bad email and a short password or, without
+  // registration, a login with no fields at all.
+  const ex = api.profile.operations.register
+    ? await api.call('register', { fields: { email: faker.lorem.word(), password: 'short' } })
+    : await api.call('login', { fields: {} });
   checks.expectRefused(ex, 'invalid');
 });
 

@@ -3,7 +3,7 @@ import { check } from '../helpers/check.js';
 import { fail, NotApplicable } from '../helpers/checks.js';
 import { hammer, retryAfterSeconds } from '../helpers/throttle.js';
 import { claimsOf } from '../helpers/tokens.js';
-import { attemptLogin, newPassword } from '../helpers/users.js';
+import { attemptLogin, loginId, newPassword } from '../helpers/users.js';
 
 const HOUR = 3600;
 
@@ -25,7 +25,7 @@ describe.sequential('expiry', () => {
     const code = await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' });
     await t.clock.advance(HOUR);
     // The access token may have expired too: log in again, so only the code's age is tested.
-    const fresh = await t.loginAs(account.email, account.password);
+    const fresh = await t.loginAs(loginId(t.profile, account), account.password);
     const ex = await t.api.call('verifyOtp', { credential: { token: fresh.access }, fields: { channel, code } });
     t.checks.expectRefused(ex, 'invalid');
   });
@@ -33,10 +33,10 @@ describe.sequential('expiry', () => {
   check('ACC-CLK-003', async (t) => {
     const account = await t.registerUser();
     const wrong = newPassword(t.faker);
-    const result = await hammer(100, () => attemptLogin(t.api, account.email, wrong));
+    const result = await hammer(100, () => attemptLogin(t.api, loginId(t.profile, account), wrong));
     if (!result.throttled) throw new NotApplicable('no login was throttled within 100 attempts, so there is no window to wait out (see ACC-THR-001)');
     await t.clock.advance((retryAfterSeconds(result.throttled) ?? HOUR) + 1);
-    const ex = await attemptLogin(t.api, account.email, account.password);
+    const ex = await attemptLogin(t.api, loginId(t.profile, account), account.password);
     if (ex.status !== 200) fail(`the account stays locked after the throttling window: the right password answers ${ex.status}`, ex);
   });
 });

@@ -13,5 +13,5 @@ check('ACC-ME-002', async ({ api, checks, registerUser }) => {
   const account = await registerUser();
   const ex = await api.call('me', { credential: { token: account.access } });
   checks.expectOk(ex);
-  expectUserEchoes(api, ex, api.read(ex, 'user'), account, ['id', 'phone', 'email', 'role', 'fullName']);
+  expectUserEchoes(api, ex, api.read(ex, 'user'), account, ['id', 'phone', 'email', 'role', 'fullName', 'username', 'firstName', 'lastName']);
 });

@@ -1,7 +1,9 @@
 import { check, type CheckContext } from '../helpers/check.js';
-import { expectEqual, expectThat, fail, NotApplicable } from '../helpers/checks.js';
+import { expectEqual, expectSchema, expectThat, fail, NotApplicable } from '../helpers/checks.js';
+import type { Exchange } from '../helpers/http.js';
 import { wrongCode } from '../helpers/otp.js';
-import { newPassword, userField, type Account } from '../helpers/users.js';
+import { requestReset, resetPassword, resetStyle } from '../helpers/reset.js';
+import { expectUserEchoes, newPassword, tokensOf, uniquePhone, userField, type Account } from '../helpers/users.js';
 
 type Channel = 'email' | 'phone';
 
@@ -70,24 +72,57 @@ check('ACC-OTP-008', async (t) => {
   expectEqual(ex, value, false, 'the phone verification flag after presenting the email code for the phone');
 });
 
-check('ACC-OTP-009', async (t) => {
+/** A code's life, whichever the profile's OTP style: sent, read out of band, presented. */
+interface CodeFlow {
+  send(): Promise<Exchange>;
+  read(): Promise<string>;
+  present(code: string): Promise<Exchange>;
+}
+
+/** A phone to sign in with: a registered user's when registration takes a phone, else a fresh number. */
+async function signInPhone(t: CheckContext): Promise<string> {
+  return t.profile.request.register?.phone ? (await t.registerUser()).phone : uniquePhone(t.profile);
+}
+
+function signInFlow(t: CheckContext, phone: string): CodeFlow {
+  return {
+    send: () => t.api.call('sendOtp', { fields: { phone } }),
+    read: () => t.readOtp({ identifier: phone, channel: 'phone', purpose: 'verify' }),
+    present: (code) => t.api.call('verifyOtp', { fields: { phone, code } }),
+  };
+}
+
+async function codeFlow(t: CheckContext): Promise<CodeFlow> {
+  if ((t.profile.otpStyle ?? 'verify') === 'sign-in') return signInFlow(t, await signInPhone(t));
   const account = await t.registerUser();
-  await sendCode(t, account, 'email');
-  const code = await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' });
+  const channel = t.profile.values.channel.email;
+  return {
+    send: () => t.api.call('sendOtp', { credential: { token: account.access }, fields: { channel } }),
+    read: () => t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' }),
+    present: (code) => verify(t, account, 'email', code),
+  };
+}
+
+async function sentCode(t: CheckContext, flow: CodeFlow): Promise<string> {
+  t.checks.expectOk(await flow.send());
+  return flow.read();
+}
+
+check('ACC-OTP-009', async (t) => {
+  const flow = await codeFlow(t);
+  const code = await sentCode(t, flow);
   for (let i = 0; i < 10; i++) {
-    const guess = await verify(t, account, 'email', wrongCode(code));
+    const guess = await flow.present(wrongCode(code));
     // Throttling the guesses is as good as burning the code.
     if (guess.status === 429) return;
   }
-  const ex = await verify(t, account, 'email', code);
-  expectThat(ex, ex.status !== 200, 'the right code still verified after 10 wrong guesses: the code can be brute-forced');
+  const ex = await flow.present(code);
+  expectThat(ex, ex.status !== 200, 'the right code still worked after 10 wrong guesses: the code can be brute-forced');
 });
 
 check('ACC-OTP-010', async (t) => {
   if (t.settings.otpSource?.kind === 'fixed') throw new NotApplicable('the OTP source is a fixed code from the configuration, not one the server generated');
-  const account = await t.registerUser();
-  await sendCode(t, account, 'email');
-  const code = await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' });
+  const code = await sentCode(t, await codeFlow(t));
   if (!/^\d{6}$/.test(code)) fail(`the code the server sent has ${code.length} characters${/^\d+$/.test(code) ? '' : ', not all digits'}; the contract says 6 digits`);
 });
 
@@ -95,23 +130,63 @@ check('ACC-OTP-011', async (t) => {
   const account = await t.registerUser();
   await sendCode(t, account, 'email');
   const code = await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' });
-  const next = newPassword(t.faker);
-  const fields = { identifier: account.email, code, newPassword: next, newPasswordConfirm: next };
-  t.checks.expectRefused(await t.api.call('resetConfirm', { fields }), 'invalid');
+  t.checks.expectRefused(await resetPassword(t, account, { code }, newPassword(t.faker)), 'invalid');
 });
 
 check('ACC-OTP-012', async (t) => {
-  const account = await t.registerUser();
-  const answers = [
-    await t.api.call('sendOtp', { credential: { token: account.access }, fields: { channel: t.profile.values.channel.email } }),
-    await t.api.call('resetRequest', { fields: { identifier: account.email } }),
-  ];
-  const codes = [
-    await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'verify' }),
-    await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'reset' }),
-  ];
-  answers.forEach((ex, i) => {
+  const flow = await codeFlow(t);
+  const sent = await flow.send();
+  const answers: [Exchange, string][] = [[sent, await flow.read()]];
+  // A reset code too, where the reset sends one.
+  if (t.profile.operations.resetRequest && resetStyle(t) !== 'link') {
+    const account = await t.registerUser();
+    answers.push([await requestReset(t, account), await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'reset' })]);
+  }
+  for (const [ex, code] of answers) {
     t.checks.expectOk(ex);
-    expectThat(ex, !ex.text.includes(codes[i] as string), 'the answer carries the code it just sent out of band');
-  });
+    expectThat(ex, !ex.text.includes(code), 'the answer carries the code it just sent out of band');
+  }
+});
+
+// Sign-in by a code sent to a phone (otpStyle sign-in, seed 004 §2).
+
+check('ACC-OTP-013', async (t) => {
+  t.checks.expectOk(await signInFlow(t, await signInPhone(t)).send());
+});
+
+check('ACC-OTP-014', async (t) => {
+  const phone = await signInPhone(t);
+  const flow = signInFlow(t, phone);
+  const ex = await flow.present(await sentCode(t, flow));
+  t.checks.expectOk(ex);
+  expectSchema(ex, t.api.read(ex, 'otpData'), t.profile.schemas.loginData, 'data');
+  expectThat(ex, tokensOf(t.api, ex) !== undefined, 'the answer carries no access and refresh tokens');
+  if (t.profile.response.otpUser !== undefined) expectUserEchoes(t.api, ex, t.api.read(ex, 'otpUser'), { phone }, ['phone']);
+});
+
+check('ACC-OTP-015', async (t) => {
+  const flow = signInFlow(t, await signInPhone(t));
+  t.checks.expectOk(await flow.send());
+  const real = t.otp.available ? await flow.read() : null;
+  const ex = await flow.present(wrongCode(real));
+  t.checks.expectRefused(ex, 'invalid');
+  expectThat(ex, tokensOf(t.api, ex) === undefined, 'a refused sign-in answered tokens');
+});
+
+check('ACC-OTP-016', async (t) => {
+  const flow = signInFlow(t, await signInPhone(t));
+  const code = await sentCode(t, flow);
+  t.checks.expectOk(await flow.present(code));
+  t.checks.expectRefused(await flow.present(code), 'invalid');
+});
+
+check('ACC-OTP-017', async (t) => {
+  const [owner, other] = [signInFlow(t, await signInPhone(t)), signInFlow(t, await signInPhone(t))];
+  const [ownerCode, otherCode] = await Promise.all([sentCode(t, owner), sentCode(t, other)]);
+  if (ownerCode === otherCode) throw new NotApplicable('the OTP source gives both phones the same code (a fixed test code), so a code cannot be told apart by phone');
+  t.checks.expectRefused(await other.present(ownerCode), 'invalid');
+});
+
+check('ACC-OTP-018', async (t) => {
+  for (const phone of ['12ab34', '+1 555']) t.checks.expectRefused(await signInFlow(t, phone).send(), 'invalid');
 });

@@ -1,5 +1,5 @@
 import { check, type CheckContext } from '../helpers/check.js';
-import { attemptLogin, newPassword, type Account } from '../helpers/users.js';
+import { attemptLogin, loginId, newPassword, type Account } from '../helpers/users.js';
 
 function change(t: CheckContext, account: Account, oldPassword: string, next: string, confirm = next) {
   return t.api.call('changePassword', { credential: { token: account.access }, fields: { oldPassword, newPassword: next, newPasswordConfirm: confirm } });
@@ -19,13 +19,13 @@ check('ACC-PWD-001', async (t) => {
 check('ACC-PWD-002', async (t) => {
   const { account } = await changed(t);
   // Log in again rather than reuse the old token: a server may revoke tokens on a password change.
-  const ex = await attemptLogin(t.api, account.email, account.password);
+  const ex = await attemptLogin(t.api, loginId(t.profile, account), account.password);
   t.checks.expectRefusalStatus(ex, 'badCredentials');
 });
 
 check('ACC-PWD-003', async (t) => {
   const { account, next } = await changed(t);
-  t.checks.expectOk(await attemptLogin(t.api, account.email, next));
+  t.checks.expectOk(await attemptLogin(t.api, loginId(t.profile, account), next));
 });
 
 check('ACC-PWD-004', async (t) => {

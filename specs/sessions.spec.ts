@@ -1,4 +1,5 @@
 import { check, type CheckContext } from '../helpers/check.js';
+import { readResetSecret, requestResetOk, resetPassword } from '../helpers/reset.js';
 import { newPassword, type Account } from '../helpers/users.js';
 
 async function passwordChanged(t: CheckContext): Promise<Account> {
@@ -21,10 +22,8 @@ check('ACC-SES-002', async (t) => {
 
 check('ACC-SES-003', async (t) => {
   const account = await t.registerUser();
-  t.checks.expectOk(await t.api.call('resetRequest', { fields: { identifier: account.email } }));
-  const code = await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'reset' });
-  const next = newPassword(t.faker);
-  t.checks.expectOk(await t.api.call('resetConfirm', { fields: { identifier: account.email, code, newPassword: next, newPasswordConfirm: next } }));
+  await requestResetOk(t, account);
+  t.checks.expectOk(await resetPassword(t, account, await readResetSecret(t, account), newPassword(t.faker)));
   t.checks.expectRefusalStatus(await t.api.call('me', { credential: { token: account.access } }), 'unauthorized');
   t.checks.expectRefusalStatus(await t.api.call('refresh', { fields: { refresh: account.refresh } }), 'unauthorized');
 });

@@ -1,7 +1,7 @@
 import { check, type CheckContext } from '../helpers/check.js';
 import { fail, NotApplicable } from '../helpers/checks.js';
 import { hammer, retryAfterSeconds, type Hammering } from '../helpers/throttle.js';
-import { attemptLogin, newPassword, type Account } from '../helpers/users.js';
+import { attemptLogin, loginId, newPassword, type Account } from '../helpers/users.js';
 
 /** NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one account. */
 const LOGIN_LIMIT = 100;
@@ -9,7 +9,7 @@ const SEND_LIMIT = 30;
 
 function wrongLogins(t: CheckContext, account: Account): Promise<Hammering> {
   const wrong = newPassword(t.faker);
-  return hammer(LOGIN_LIMIT, () => attemptLogin(t.api, account.email, wrong));
+  return hammer(LOGIN_LIMIT, () => attemptLogin(t.api, loginId(t.profile, account), wrong));
 }
 
 function notThrottled(result: Hammering, what: string): never {

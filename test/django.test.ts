@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { REQUIREMENTS } from '../helpers/catalogue.js';
@@ -26,9 +27,10 @@ function freePort(): Promise<number> {
   });
 }
 
-async function serve(stack: string): Promise<{ port: number; child: ChildProcess }> {
+async function serve(stack: string, outbox: string): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn('bash', [join(ROOT, 'fixtures', 'django', 'serve.sh'), stack, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env, ACCOUNTS_OUTBOX: outbox };
+  const child = spawn('bash', [join(ROOT, 'fixtures', 'django', 'serve.sh'), stack, String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${stack} not ready within 30 s`)), 30_000);
     child.stdout?.on('data', (d: Buffer) => {
@@ -50,18 +52,22 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** djoser mails a reset uid and token: its outbox file is the suite's OTP source. */
 const stacks = [
-  { stack: 'simplejwt_accounts', basePath: '/api/accounts/', profile: 'simplejwt-accounts' },
-  { stack: 'djoser_accounts', basePath: '/auth/', profile: 'djoser' },
+  { stack: 'simplejwt_accounts', basePath: '/api/accounts/', profile: 'simplejwt-accounts', outbox: false },
+  { stack: 'djoser_accounts', basePath: '/auth/', profile: 'djoser', outbox: true },
 ];
 
 describe.concurrent('real Django accounts stacks with their profiles', () => {
-  for (const { stack, basePath, profile } of stacks) {
+  for (const { stack, basePath, profile, outbox } of stacks) {
     test.skipIf(!available)(`${profile} against ${stack}: exactly the known findings, everything else applicable passes${available ? '' : ` (skipped: ${REASON})`}`, async () => {
       const expected = JSON.parse(readFileSync(join(ROOT, 'test', 'expectations', `${profile}.json`), 'utf8')) as Expectations;
-      const { port, child } = await serve(stack);
+      const dir = mkdtempSync(join(tmpdir(), `${stack}-`));
+      const outboxFile = join(dir, 'outbox.jsonl');
+      const { port, child } = await serve(stack, outboxFile);
       try {
-        const run = await runCli(['--base-url', `http://127.0.0.1:${port}${basePath}`, '--profile', profile]);
+        const otp = outbox ? ['--otp-source', `file:${outboxFile}`] : [];
+        const run = await runCli(['--base-url', `http://127.0.0.1:${port}${basePath}`, '--profile', profile, ...otp]);
         const summary = run.summary();
         expect(summary.target.profile).toBe(profile);
         const findings = Object.fromEntries(summary.results.filter((r) => r.status === 'failed' || r.status === 'warning').map((r) => [r.id, r.status]));
@@ -73,6 +79,7 @@ describe.concurrent('real Django accounts stacks with their profiles', () => {
         expect(summary.results).toHaveLength(REQUIREMENTS.length);
       } finally {
         await stop(child);
+        rmSync(dir, { recursive: true, force: true });
       }
     }, 120_000);
   }

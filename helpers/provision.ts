@@ -1,0 +1,56 @@
+/**
+ * Provisioning: how the suite makes its own users on an API without registration (seed 001's
+ * accounts are made by an administrator). A team points `--provision` at a test-only admin hook
+ * or at a command (`python manage.py shell -c ...`); the suite then logs the user in as its app
+ * would. The user is described in neutral names, the same for every dialect.
+ */
+import { execFile } from 'node:child_process';
+import { childEnvironment, type ProvisionSource } from './config.js';
+import { jsonBody } from './bodies.js';
+import type { HttpClient } from './http.js';
+import type { NewUser } from './users.js';
+
+export type Provisioner = (user: NewUser) => Promise<void>;
+
+/** A provisioning source that could not make a user: the checks that needed one fail with this. */
+export class ProvisioningFailed extends Error {
+  override readonly name = 'ProvisioningFailed';
+}
+
+/** The user as the hook receives it (JSON) and the command its ACCOUNTS_USER_* variables. */
+export function provisionedFields(user: NewUser): Record<string, string> {
+  return {
+    username: user.username,
+    email: user.email,
+    password: user.password,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    full_name: user.fullName,
+    phone: user.phone,
+  };
+}
+
+async function viaHttp(url: string, user: NewUser, client: HttpClient): Promise<void> {
+  const ex = await client.send('POST', url, { body: jsonBody(provisionedFields(user)), retryOnRateLimit: true });
+  if (ex.status === null || ex.status < 200 || ex.status >= 300) {
+    throw new ProvisioningFailed(`provisioning a user through POST ${url} failed: ${ex.status === null ? (ex.failure ?? 'no answer') : `HTTP ${ex.status}`}`);
+  }
+}
+
+function viaCommand(command: string, user: NewUser, timeoutMs: number): Promise<void> {
+  const vars = Object.fromEntries(Object.entries(provisionedFields(user)).map(([k, v]) => [`ACCOUNTS_USER_${k.toUpperCase()}`, v]));
+  return new Promise((resolve, reject) => {
+    execFile('/bin/sh', ['-c', command], { env: childEnvironment(vars), timeout: timeoutMs, maxBuffer: 256 * 1024 }, (error) => {
+      // The command's own output may echo the password: only its exit status is reported.
+      if (error) reject(new ProvisioningFailed(`the provisioning command failed (${error.code ?? error.signal ?? 'error'})`));
+      else resolve();
+    });
+  });
+}
+
+/** `url` is absolute (a path source is resolved against the target by the CLI). */
+export function provisioner(source: ProvisionSource | null, client: HttpClient, timeoutMs: number): Provisioner | null {
+  if (!source) return null;
+  if (source.kind === 'http') return (user) => viaHttp(source.url, user, client);
+  return (user) => viaCommand(source.command, user, timeoutMs);
+}

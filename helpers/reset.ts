@@ -1,0 +1,85 @@
+/**
+ * A password reset, whichever way the profile's API does it (profile `resetStyle`):
+ * - code: request a code, then identifier + code + new password (seed 000);
+ * - three-step: request a code, trade identifier + code for a reset token, then token + new
+ *   password (seed 004);
+ * - link: request a mail with a uid and a token, then uid + token + new password (djoser).
+ * Specs speak of "the reset secret" and "resetting with it"; only this module knows the steps.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CheckContext } from './check.js';
+import { fail } from './checks.js';
+import type { Exchange } from './http.js';
+import { wrongCode, type OtpChannel } from './otp.js';
+import type { ResetStyle } from './profile.js';
+import type { Account } from './users.js';
+
+/** A code (code, three-step), or the uid and token of a reset mail (link). */
+export type ResetSecret = { readonly code: string } | { readonly uid: string; readonly token: string };
+
+export function resetStyle(t: CheckContext): ResetStyle {
+  return t.profile.resetStyle ?? 'code';
+}
+
+export function requestReset(t: CheckContext, account: Account, by: OtpChannel = 'email'): Promise<Exchange> {
+  return t.api.call('resetRequest', { fields: { identifier: account[by] } });
+}
+
+/** Requests a reset and expects it accepted. */
+export async function requestResetOk(t: CheckContext, account: Account, by: OtpChannel = 'email'): Promise<void> {
+  t.checks.expectOk(await requestReset(t, account, by));
+}
+
+/** The secret the last reset request sent out of band. */
+export async function readResetSecret(t: CheckContext, account: Account, by: OtpChannel = 'email'): Promise<ResetSecret> {
+  const req = { identifier: account[by], channel: by, purpose: 'reset' } as const;
+  return resetStyle(t) === 'link' ? t.otp.readLink(req) : { code: await t.readOtp(req) };
+}
+
+/** A secret that is surely wrong: not the real one, when the real one is known. */
+export function wrongSecret(t: CheckContext, real: ResetSecret | null): ResetSecret {
+  if (resetStyle(t) !== 'link') return { code: wrongCode(real && 'code' in real ? real.code : null) };
+  const known = real && 'token' in real ? real : null;
+  // The right uid with a forged token: only the token is wrong.
+  const token = known ? `${known.token.slice(0, -1)}${known.token.endsWith('0') ? '1' : '0'}` : `forged-${randomBytes(8).toString('hex')}`;
+  return { uid: known?.uid ?? 'MQ', token };
+}
+
+/** The owner's secret presented for the victim: the owner's code, or the owner's token under the victim's uid. */
+export function crossSecret(owner: ResetSecret, victim: ResetSecret): ResetSecret {
+  return 'token' in owner && 'uid' in victim ? { uid: victim.uid, token: owner.token } : owner;
+}
+
+export function sameSecret(a: ResetSecret, b: ResetSecret): boolean {
+  return 'code' in a && 'code' in b ? a.code === b.code : 'token' in a && 'token' in b && a.token === b.token;
+}
+
+/** The reset token a verified code is traded for (three-step); fails the check when the answer has none. */
+export function resetTokenOf(t: CheckContext, verified: Exchange): string {
+  const token = t.api.read(verified, 'resetToken');
+  if (typeof token !== 'string' || token === '') fail('the verified code was answered without a reset token', verified);
+  return token;
+}
+
+/** The three-step reset's middle step: identifier + code → reset token. */
+export function verifyResetCode(t: CheckContext, account: Account, code: string): Promise<Exchange> {
+  return t.api.call('resetVerify', { fields: { identifier: account.email, code } });
+}
+
+/** The last step with a reset token (three-step). */
+export function confirmWithToken(t: CheckContext, resetToken: string, next: string, confirm = next): Promise<Exchange> {
+  return t.api.call('resetConfirm', { fields: { resetToken, newPassword: next, newPasswordConfirm: confirm } });
+}
+
+/**
+ * Resets the password with a secret, all steps. The answer returned is the decisive one: the
+ * refusal of whichever step refused, else the last step's.
+ */
+export async function resetPassword(t: CheckContext, account: Account, secret: ResetSecret, next: string, confirm = next): Promise<Exchange> {
+  const passwords = { newPassword: next, newPasswordConfirm: confirm };
+  if ('token' in secret) return t.api.call('resetConfirm', { fields: { uid: secret.uid, token: secret.token, ...passwords } });
+  if (resetStyle(t) === 'code') return t.api.call('resetConfirm', { fields: { identifier: account.email, code: secret.code, ...passwords } });
+  const verified = await verifyResetCode(t, account, secret.code);
+  if (verified.status === null || verified.status >= 300) return verified;
+  return confirmWithToken(t, resetTokenOf(t, verified), next, confirm);
+}
