@@ -130,6 +130,7 @@ export function notApplicable(req: Requirement, profile: TargetProfile, facts: R
   const needs = [...FLOW_NEEDS[req.flow], ...(REQUIREMENT_NEEDS[req.id] ?? [])];
   const missing = [...new Set(needs.filter((op): op is OperationId => op !== 'users' && !profile.operations[op]))];
   if (missing.length) return `the ${profile.name} profile has no ${missing.join(', ')} operation${missing.length > 1 ? 's' : ''}`;
+  if (req.flow === 'auth' && !Object.values(profile.operations).some((op) => op?.auth)) return `the ${profile.name} profile has no operation that needs a token`;
   if (needs.includes('users') && !profile.operations.register && !facts.provisioning) {
     return `the ${profile.name} profile has no register operation and no provisioning source (--provision) makes users`;
   }

@@ -79,7 +79,7 @@ const entries = [
   { id: 'ACC-REG-008', flow: 'register', level: 'MUST', title: 'a phone number containing a letter is refused with 400 and errors.phone_number', source: `${S} §Validation Rules` },
   { id: 'ACC-REG-009', flow: 'register', level: 'MUST', title: 'an invalid email is refused with 400 and errors.email', source: `${S} §Validation Rules` },
   { id: 'ACC-REG-010', flow: 'register', level: 'MUST', title: 'a missing email is refused with 400 and errors.email', source: `${S} §Validation Rules`, rationale: "Email validation: 'Email is required'." },
-  { id: 'ACC-REG-011', flow: 'register', level: 'MUST', title: 'a password under 8 characters is refused with 400 and errors.password', source: `${S} §Validation Rules` },
+  { id: 'ACC-REG-011', flow: 'register', level: 'MUST', title: 'a password under the minimum length (8 characters in seed 000) is refused with 400 and errors.password', source: `${S} §Validation Rules` },
   { id: 'ACC-REG-012', flow: 'register', level: 'MUST', title: 'a password_confirm that differs from the password is refused with 400', source: `${S} §1. Registration`, rationale: "The example error answer: 'password': ['Passwords do not match.']" },
   { id: 'ACC-REG-013', flow: 'register', level: 'MUST', title: 'an unknown role is refused with 400 and errors.role', source: `${S} §Role Management` },
   { id: 'ACC-REG-014', flow: 'register', level: 'MUST', title: 'an email that is already registered is refused with 400 and errors.email', source: `${S} §1. Registration; ASVS 5.0 6.x (account uniqueness)` },
