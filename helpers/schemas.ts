@@ -1,6 +1,7 @@
 /**
- * The one ajv instance. Schemas in `schemas/` are the only definition of response shapes; they
- * are compiled once, on first use, and failures name the JSON path and the rule broken.
+ * Schemas in `schemas/` are the only definition of response shapes (a team may add its own files
+ * through its profile); they are compiled once, on first use, and failures name the JSON path
+ * and the rule broken.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -49,18 +50,30 @@ export function isSchemaName(value: string): value is SchemaName {
 }
 
 let ajv: Ajv2020 | null = null;
+let lenient: Ajv2020 | null = null;
 const compiled = new Map<string, ValidateFunction>();
 
-function instance(): Ajv2020 {
-  if (ajv) return ajv;
-  // strict: the schemas themselves must be clean; allErrors: report every broken rule at once.
-  // allowUnionTypes: dialects type ids as ["integer", "string"].
-  ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-  addFormats(ajv);
+/** An instance holding every shipped schema. */
+function withShippedSchemas(strict: boolean): Ajv2020 {
+  // allErrors: report every broken rule at once; allowUnionTypes: dialects type ids as ["integer", "string"].
+  const instance = new Ajv2020({ allErrors: true, strict, allowUnionTypes: true });
+  addFormats(instance);
   for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json'))) {
-    ajv.addSchema(JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')) as object);
+    instance.addSchema(JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')) as object);
   }
+  return instance;
+}
+
+/** The suite's own schemas must be clean: strict. */
+function instance(): Ajv2020 {
+  ajv ??= withShippedSchemas(true);
   return ajv;
+}
+
+/** A team's schemas are theirs: not strict, but beside the shipped ones so they can `$ref` them. */
+function teamInstance(): Ajv2020 {
+  lenient ??= withShippedSchemas(false);
+  return lenient;
 }
 
 /**
@@ -70,8 +83,9 @@ function instance(): Ajv2020 {
 function teamValidator(path: string): ValidateFunction {
   const schema = JSON.parse(readFileSync(path, 'utf8')) as AnySchemaObject;
   const id = typeof schema.$id === 'string' ? schema.$id : pathToFileURL(path).href;
-  if (!instance().getSchema(id)) instance().addSchema(schema, typeof schema.$id === 'string' ? undefined : id);
-  const fn = instance().getSchema(id);
+  const team = teamInstance();
+  if (!team.getSchema(id)) team.addSchema(schema, typeof schema.$id === 'string' ? undefined : id);
+  const fn = team.getSchema(id);
   if (!fn) throw new Error(`schema ${path} did not compile`);
   return fn;
 }

@@ -43,6 +43,12 @@ describe('configuration', () => {
     expect(load(['--otp-source', 'command:cat /tmp/otp']).otpSource).toEqual({ kind: 'command', command: 'cat /tmp/otp' });
   });
 
+  test('provisioning sources: an admin hook (a path resolves against the target) or a command', () => {
+    expect(load([]).provision).toBeNull();
+    expect(load(['--provision', 'http:/__conformance__/users']).provision).toEqual({ kind: 'http', url: '/__conformance__/users' });
+    expect(load(['--provision', 'command:./manage.py shell -c "..."']).provision).toEqual({ kind: 'command', command: './manage.py shell -c "..."' });
+  });
+
   test('--only takes known flows', () => {
     expect(load(['--only', 'login, register']).only).toEqual(['login', 'register']);
   });
@@ -55,6 +61,8 @@ describe('configuration', () => {
     { argv: ['--otp-source', 'mailpit:localhost'], message: /Mailpit's http\(s\) URL/ },
     { argv: ['--otp-source', 'fixed:'], message: /needs a code/ },
     { argv: ['--otp-source', 'http:not a url'], message: /http\(s\) URL or a path/ },
+    { argv: ['--provision', 'ldap:cn=admin'], message: /--provision must start with http: or command:/ },
+    { argv: ['--provision', 'http:admin.local'], message: /http\(s\) URL or a path on the target/ },
     { argv: ['--timeout', 'soon'], message: /whole number/ },
     { argv: ['--timeout', '5'], message: /between 100 and/ },
     { argv: ['--only', 'login,teleport'], message: /unknown flow 'teleport'/ },

@@ -79,6 +79,20 @@ describe('OTP sources', () => {
     await expect(reader.read({ ...req, identifier: 'nobody@example.com' })).rejects.toThrow(/no message .* in the outbox/);
   });
 
+  test('file: a reset mail gives its uid and token, as fields or from its link', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acc-outbox-'));
+    const path = join(dir, 'outbox.jsonl');
+    const lines = [
+      { to: 'a+b@example.com', kind: 'reset', uid: 'MQ', token: 'cbd1-0a1b2c3d' },
+      { to: 'c@example.com', kind: 'reset', body: 'Reset it here:\nhttp://127.0.0.1:8000/reset/Mg/cbd2-99aa88bb.\nThanks' },
+    ];
+    writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const reader = otpReader({ kind: 'file', path }, client, origin, 1000);
+    expect(await reader.readLink({ ...req, purpose: 'reset' })).toEqual({ uid: 'MQ', token: 'cbd1-0a1b2c3d' });
+    expect(await reader.readLink({ ...req, identifier: 'c@example.com', purpose: 'reset' })).toEqual({ uid: 'Mg', token: 'cbd2-99aa88bb' });
+    await expect(otpReader({ kind: 'fixed', code: '123456' }, client, origin, 1000).readLink(req)).rejects.toThrow(/gives codes, not the uid and token/);
+  });
+
   test('mailpit: the code in the latest message to the recipient', async () => {
     expect(await otpReader({ kind: 'mailpit', url: `${origin}/mailpit` }, client, origin, 1000).read(req)).toBe('556677');
   });

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { notApplicable } from '../helpers/applicability.js';
 import { requirement } from '../helpers/catalogue.js';
@@ -50,6 +50,36 @@ describe('target profiles', () => {
     expect(ex.request.headers.authorization).toBeUndefined();
   });
 
+  test('constant fields go with every call of their operation, unless the check sends the field itself', async () => {
+    const { Api } = await import('../helpers/api.js');
+    const { HttpClient } = await import('../helpers/http.js');
+    const profile = loadProfile(profileFile({ extends: 'tasklink', name: 'acme', constants: { login: { device_type: 'Web', 'client.id': 'suite' } } }));
+    const client = new HttpClient({ timeoutMs: 500, maxBodyBytes: 1024 });
+    const api = new Api(client, profile, 'http://127.0.0.1:9/api/');
+    const login = await api.call('login', { fields: { username: 'ann@example.com', password: 'x' } });
+    const refresh = await api.call('refresh', { fields: { refresh: 'r' } });
+    await client.close();
+    const sent = (ex: typeof login) => JSON.parse(Buffer.from(ex.request.body?.bytes ?? []).toString()) as unknown;
+    expect(sent(login)).toEqual({ username: 'ann@example.com', password: 'x', device_type: 'Web', client: { id: 'suite' } });
+    expect(sent(refresh)).toEqual({ refresh: 'r' });
+  });
+
+  test("a team's own schema file, relative to its profile, may $ref the shipped ones", async () => {
+    const { schemaViolations } = await import('../helpers/schemas.js');
+    const path = profileFile({ extends: 'tasklink', name: 'acme', schemas: { user: './acme-user.json' } });
+    writeFileSync(join(dirname(path), 'acme-user.json'), JSON.stringify({ $id: 'acme-user.json', allOf: [{ $ref: 'user.json' }], required: ['team'] }));
+    const profile = loadProfile(path);
+    expect(profile.schemas.user).toBe(join(dirname(path), 'acme-user.json'));
+    expect(schemaViolations(profile.schemas.user, { team: 1 }).join('; ')).toMatch(/required property 'id'/);
+  });
+
+  test.each([
+    { schemas: { user: 'acme-user' }, message: /\/schemas\/user: no shipped schema named 'acme-user'/ },
+    { schemas: { user: './missing.json' }, message: /\/schemas\/user: cannot use the schema .*missing\.json: ENOENT/ },
+  ])('a schema that cannot be used is refused naming its key: $message', ({ schemas, message }) => {
+    expect(() => loadProfile(profileFile({ extends: 'tasklink', name: 'acme', schemas }))).toThrow(message);
+  });
+
   test("the README's worked example is a valid profile", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const example = /A worked example[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
@@ -71,6 +101,19 @@ describe('target profiles', () => {
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/unknown key 'operatons'/);
+  });
+
+  test.each(['tasklink', 'university', 'message-data', 'simplejwt-accounts', 'flutter-auth', 'djoser'])('--list --profile %s works', async (name) => {
+    const run = await runCli(['--list', '--profile', name]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^profile ${name}: `));
+  });
+
+  test('without a target, a profile the embedded server does not speak exits 2 with one line', async () => {
+    const run = await runCli(['--profile', 'djoser']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/embedded reference server speaks tasklink, message-data, university, flutter-auth, not the djoser profile/);
   });
 
   test('--list --profile marks what does not apply', async () => {
