@@ -74,6 +74,6 @@ check('ACC-EXP-003', async (t) => {
   for (const account of [first, second]) {
     const me = await t.api.call('me', { credential: { token: account.access } });
     t.checks.expectOk(me);
-    expectUserEchoes(t.api, me, t.api.read(me, 'user'), account, ['id']);
+    expectUserEchoes(t.api, me, t.api.read(me, 'user'), account, ['id', 'email', 'username']);
   }
 });
