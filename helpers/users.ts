@@ -139,19 +139,23 @@ export function attemptLogin(api: Api, username: string, password: string): Prom
   return api.call('login', { fields: { username, password }, retryOnRateLimit: false });
 }
 
+/** The requirement of logging in the way the profile's users do. */
+const LOGIN_REQUIREMENT = { phone: 'ACC-LOG-001', email: 'ACC-LOG-002', username: 'ACC-LOG-006' } as const;
+
 async function logIn(api: Api, checks: Checks, username: string, password: string): Promise<{ ex: Exchange; tokens: Tokens }> {
   const ex = await api.call('login', { fields: { username, password } });
+  const requirementId = LOGIN_REQUIREMENT[api.profile.loginWith ?? 'email'];
   try {
     checks.expectOk(ex);
   } catch (e) {
-    throw new SetupFailure('ACC-LOG-001', `logging in failed: ${(e as Error).message}`);
+    throw new SetupFailure(requirementId, `logging in failed: ${(e as Error).message}`);
   }
   const tokens = tokensOf(api, ex);
-  if (!tokens) throw new SetupFailure('ACC-LOG-001', 'login answered without tokens');
+  if (!tokens) throw new SetupFailure(requirementId, 'login answered without tokens');
   return { ex, tokens };
 }
 
-/** Logs in; any failure is a setup failure of ACC-LOG-001. */
+/** Logs in; any failure is a setup failure of the login requirement (ACC-LOG-002 by email, ...). */
 export async function loginAs(api: Api, checks: Checks, username: string, password: string): Promise<Tokens> {
   return (await logIn(api, checks, username, password)).tokens;
 }
