@@ -193,6 +193,28 @@ export type FaultName = keyof typeof FAULTS;
 
 export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
 
+/**
+ * Faults of rules seed 000 does not have (logout, login by username, sign-in by a phone code, a
+ * reset token): only the dialects with those endpoints implement them.
+ */
+const OTHER_DIALECTS_ONLY: readonly FaultName[] = [
+  'login-by-username-broken',
+  'signin-send-broken',
+  'signin-phone-unchecked',
+  'signin-omits-tokens',
+  'signin-accepts-wrong-code',
+  'signin-code-reusable',
+  'signin-code-unbound',
+  'reset-token-reusable',
+  'reset-token-unchecked',
+  'logout-broken',
+  'logout-keeps-refresh',
+  'logout-without-token',
+];
+
+/** The faults the TaskLink dialect (seed 000) implements: all but those of other dialects' endpoints. */
+export const TASKLINK_FAULTS: readonly FaultName[] = FAULT_NAMES.filter((name) => !OTHER_DIALECTS_ONLY.includes(name));
+
 export function isFaultName(name: string): name is FaultName {
   return Object.hasOwn(FAULTS, name);
 }

@@ -12,7 +12,7 @@ import type { Dialect } from './dialects/dialect.js';
 import { FLUTTER_AUTH } from './dialects/flutter-auth.js';
 import { MESSAGE_DATA } from './dialects/message-data.js';
 import { UNIVERSITY } from './dialects/university.js';
-import { isFaultName, isQuirkName, type FaultName, type QuirkName } from './faults.js';
+import { isFaultName, isQuirkName, TASKLINK_FAULTS, type FaultName, type QuirkName } from './faults.js';
 import { RateLimiter } from './ratelimit.js';
 import { handleRequest } from './router.js';
 import { Secrets, type SecretsSeen } from './secrets.js';
@@ -51,6 +51,7 @@ const TASKLINK: Dialect = {
   numericIds: false,
   handleRequest,
   clientErrorBody: (_status, reason) => ({ success: false, message: reason, errors: { detail: ['The request could not be parsed.'] } }),
+  faults: TASKLINK_FAULTS,
 };
 
 export const DIALECTS = { tasklink: TASKLINK, 'message-data': MESSAGE_DATA, university: UNIVERSITY, 'flutter-auth': FLUTTER_AUTH } as const satisfies Record<string, Dialect>;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { REQUIREMENTS } from '../helpers/catalogue.js';
-import { FAULTS, FAULT_NAMES } from '../reference/faults.js';
+import { FAULTS, TASKLINK_FAULTS } from '../reference/faults.js';
 import { startReferenceServer } from '../reference/server.js';
 import { HOOK_OTP_SOURCE, runCli, statusesOf } from './harness.js';
 
@@ -9,8 +9,8 @@ function flowsOf(ids: readonly string[]): string {
 }
 
 // Each fault breaks one rule of the contract; the suite must name the requirements it declares.
-describe.concurrent('every fault of the reference server is caught', () => {
-  test.for(FAULT_NAMES)('%s', async (fault) => {
+describe.concurrent('every fault of the TaskLink reference server is caught', () => {
+  test.for(TASKLINK_FAULTS)('%s', async (fault) => {
     const { trips } = FAULTS[fault];
     const server = await startReferenceServer({ hooks: true, faults: [fault] });
     try {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { FLOWS, REQUIREMENTS } from '../helpers/catalogue.js';
 import { FAULTS, FAULT_NAMES } from '../reference/faults.js';
+import { DIALECTS } from '../reference/server.js';
 import { ROOT } from './harness.js';
 
 const specDir = join(ROOT, 'specs');
@@ -44,6 +45,11 @@ describe('the fault table', () => {
       expect(FAULTS[name].trips.length, name).toBeGreaterThan(0);
       for (const id of FAULTS[name].trips) expect(ids.has(id), `${name} → ${id}`).toBe(true);
     }
+  });
+
+  test('every fault is implemented by at least one dialect of the reference server', () => {
+    const implemented = new Set(Object.values(DIALECTS).flatMap((d) => d.faults ?? FAULT_NAMES));
+    expect(FAULT_NAMES.filter((n) => !implemented.has(n))).toEqual([]);
   });
 
   test('every requirement, MUST or SHOULD, is tripped by at least one fault', () => {
