@@ -6,20 +6,17 @@
  */
 import type { Ctx } from '../context.js';
 import { ok, type Success } from '../envelope.js';
-import { crash } from '../errors.js';
-import { checkThrottle, countAttempt, raceWindow, readEmail, throttleFor } from '../handlers/common.js';
-import { hashPassword, matchesAny, spendVerificationTime } from '../passwords.js';
+import { checkThrottle, countAttempt, crashOnHostileInput, hashAndClaim, readEmail, throttleFor } from '../handlers/common.js';
+import { matchesAny, spendVerificationTime } from '../passwords.js';
 import type { User } from '../store.js';
 import { issuePair } from '../tokens.js';
-import { isPlainObject, MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, type FieldReader } from '../validation.js';
+import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, type FieldReader } from '../validation.js';
 import { FlutterError } from './flutter-auth-envelope.js';
 
 /** Seed 004 §Request Validation and §Security Considerations: "Minimum 6 characters". */
 export const FLUTTER_MIN_PASSWORD_LENGTH = 6;
 const MAX_NAME_LENGTH = 255;
 const MAX_USERNAME_LENGTH = 30;
-/** What the long-input-500 fault chokes on. */
-const LONG_INPUT = 5000;
 
 /** The seed's own texts, where it gives one; the rest are this dialect's. */
 export const TEXT = {
@@ -81,21 +78,6 @@ export function newUser(ctx: Ctx, values: { name: string; email: string; phone: 
   };
 }
 
-/** Every string of a body, in nested objects and arrays too. */
-function stringsIn(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(stringsIn);
-  return isPlainObject(value) ? Object.values(value).flatMap(stringsIn) : [];
-}
-
-/** The robustness faults: inputs a careless server crashes on. */
-function crashOnHostileInput(ctx: Ctx): void {
-  const strings = stringsIn(ctx.body);
-  if (ctx.fault('long-input-500') && strings.some((s) => s.length > LONG_INPUT)) crash('long-input-500');
-  if (ctx.fault('nul-char-500') && strings.some((s) => s.includes('\0'))) crash('nul-char-500');
-  if (ctx.fault('wrong-types-500') && ctx.body.password !== undefined && typeof ctx.body.password !== 'string') crash('wrong-types-500');
-}
-
 /** Seed 004 §3 Request Validation; every field problem is a 400, a mismatched confirmation a 422. */
 function readRegistration(ctx: Ctx) {
   const r = ctx.reader();
@@ -123,13 +105,7 @@ function claimEmail(ctx: Ctx, email: string): void {
 export async function register(ctx: Ctx): Promise<Success> {
   crashOnHostileInput(ctx);
   const values = readRegistration(ctx);
-  // The email is claimed after the last await, so the check and the insert are atomic (fault
-  // register-race: before the hashing, with a pause, so concurrent registrations all pass it).
-  const racy = ctx.fault('register-race');
-  if (racy) claimEmail(ctx, values.email);
-  await raceWindow(ctx, 'register-race');
-  const hash = await hashPassword(values.password);
-  if (!racy) claimEmail(ctx, values.email);
+  const hash = await hashAndClaim(ctx, values.password, () => claimEmail(ctx, values.email));
   const name = ctx.fault('register-ignores-full-name') ? '' : values.name;
   const user = newUser(ctx, { name, email: values.email, phone: '', usernameSeed: values.email.split('@')[0] || values.name }, [hash]);
   ctx.store.saveUser(user);

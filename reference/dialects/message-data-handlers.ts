@@ -6,9 +6,9 @@
 import type { Ctx } from '../context.js';
 import { ok, type Success } from '../envelope.js';
 import { BEARER_CHALLENGE, crash, unauthorized } from '../errors.js';
-import { checkEmailFree, checkThrottle, countAttempt, raceWindow, readEmail, requireUser, throttleFor } from '../handlers/common.js';
+import { checkEmailFree, checkThrottle, countAttempt, hashAndClaim, readEmail, requireUser, throttleFor } from '../handlers/common.js';
 import { isJwt } from '../jwt.js';
-import { hashPassword, matchesAny, spendVerificationTime } from '../passwords.js';
+import { matchesAny, spendVerificationTime } from '../passwords.js';
 import type { User } from '../store.js';
 import { issuePair, issueToken, verifyToken, type TokenType } from '../tokens.js';
 import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type FieldReader } from '../validation.js';
@@ -79,13 +79,7 @@ function newUser(ctx: Ctx, values: { name: string; email: string; phone: string 
 
 export async function signup(ctx: Ctx): Promise<Success> {
   const values = readSignup(ctx);
-  // The email is claimed after the last await, so the check and the insert are atomic (fault
-  // register-race: before the hashing, with a pause, so concurrent signups all pass it).
-  const racy = ctx.fault('register-race');
-  if (racy) claimEmail(ctx, values.email);
-  await raceWindow(ctx, 'register-race');
-  const hash = await hashPassword(values.password);
-  if (!racy) claimEmail(ctx, values.email);
+  const hash = await hashAndClaim(ctx, values.password, () => claimEmail(ctx, values.email));
   const user = newUser(ctx, values, hash);
   ctx.store.saveUser(user);
   const data = ctx.fault('register-omits-tokens') ? { user: userView(ctx, user) } : { ...tokensFor(ctx, user), user: userView(ctx, user) };

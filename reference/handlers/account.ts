@@ -7,14 +7,12 @@ import { hashPassword, matchesAny, spendVerificationTime } from '../passwords.js
 import { serializeUser } from '../serialize.js';
 import type { User } from '../store.js';
 import { issuePair, issueToken, verifyToken, type TokenClaims, type TokenType } from '../tokens.js';
-import { isPlainObject, phoneProblems, type FieldReader } from '../validation.js';
-import { applyPrivileged, checkEmailFree, checkThrottle, countAttempt, FLAGS, openWallet, raceWindow, readEmail, readPasswordPair, readRole, throttleFor } from './common.js';
+import { phoneProblems, type FieldReader } from '../validation.js';
+import { applyPrivileged, checkEmailFree, checkThrottle, countAttempt, crashOnHostileInput, FLAGS, openWallet, raceWindow, readEmail, readPasswordPair, readRole, throttleFor } from './common.js';
 
 const REGISTER_PASSWORD = { password: 'password', confirm: 'password_confirm', lengthFault: 'password-length-unchecked', confirmFault: 'password-confirm-unchecked' } as const;
 const MAX_NAME_LENGTH = 255;
 const REGISTER_PRIVILEGED = [...FLAGS, 'rating_avg', 'total_tasks_posted', 'total_tasks_completed'] as const;
-/** What the long-input-500 fault chokes on. */
-const LONG_INPUT = 5000;
 
 function readPhone(r: FieldReader, ctx: Ctx): string | undefined {
   const phone = r.string('phone_number', { required: true, max: 32 });
@@ -62,21 +60,6 @@ function newUser(ctx: Ctx, values: { phone: string; email: string; role: string;
     wallet_id: openWallet(ctx),
     tokens_valid_after: { access: 0, refresh: 0 },
   };
-}
-
-/** Every string of a body, in nested objects and arrays too. */
-function stringsIn(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(stringsIn);
-  return isPlainObject(value) ? Object.values(value).flatMap(stringsIn) : [];
-}
-
-/** The robustness faults: inputs a careless server crashes on. */
-function crashOnHostileInput(ctx: Ctx): void {
-  const strings = stringsIn(ctx.body);
-  if (ctx.fault('long-input-500') && strings.some((s) => s.length > LONG_INPUT)) crash('long-input-500');
-  if (ctx.fault('nul-char-500') && strings.some((s) => s.includes('\0'))) crash('nul-char-500');
-  if (ctx.fault('wrong-types-500') && ctx.body.password !== undefined && typeof ctx.body.password !== 'string') crash('wrong-types-500');
 }
 
 function checkUnique(r: FieldReader, ctx: Ctx, values: { phone?: string; email?: string }): void {

@@ -1,12 +1,13 @@
 /** Pieces several endpoints share: the caller, throttling, races, passwords, emails, roles, wallets. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Ctx } from '../context.js';
-import { throttled } from '../errors.js';
+import { crash, throttled } from '../errors.js';
 import type { FaultName } from '../faults.js';
+import { hashPassword } from '../passwords.js';
 import type { Rate } from '../ratelimit.js';
 import type { User, Wallet } from '../store.js';
 import { TOKEN_TYPES, type TokenType } from '../tokens.js';
-import { isEmail, looseBoolean, MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, parseNumber, ROLES, type FieldReader } from '../validation.js';
+import { isEmail, isPlainObject, looseBoolean, MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, parseNumber, ROLES, type FieldReader } from '../validation.js';
 
 /** The authenticated caller; only the *-without-token faults let a handler run without one. */
 export function requireUser(ctx: Ctx): User {
@@ -161,4 +162,36 @@ export function openWallet(ctx: Ctx): string | null {
   if (ctx.fault('wallet-missing-for-new-user')) return null;
   if (ctx.fault('wallet-shared')) return (ctx.store.sharedWallet ??= createWallet(ctx)).id;
   return createWallet(ctx).id;
+}
+
+/** What the long-input-500 fault chokes on. */
+const LONG_INPUT = 5000;
+
+/** Every string of a body, in nested objects and arrays too. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  return isPlainObject(value) ? Object.values(value).flatMap(stringsIn) : [];
+}
+
+/** The robustness faults: inputs a careless server crashes on. */
+export function crashOnHostileInput(ctx: Ctx): void {
+  const strings = stringsIn(ctx.body);
+  if (ctx.fault('long-input-500') && strings.some((s) => s.length > LONG_INPUT)) crash('long-input-500');
+  if (ctx.fault('nul-char-500') && strings.some((s) => s.includes('\0'))) crash('nul-char-500');
+  if (ctx.fault('wrong-types-500') && ctx.body.password !== undefined && typeof ctx.body.password !== 'string') crash('wrong-types-500');
+}
+
+/**
+ * Hashes a new account's password and claims its email, atomically: the claim (a check that
+ * throws when the email is taken) runs after the last await, so concurrent sign-ups cannot all
+ * pass it. Fault register-race claims before the hashing, with a pause, so they all do.
+ */
+export async function hashAndClaim(ctx: Ctx, password: string, claim: () => void): Promise<string> {
+  const racy = ctx.fault('register-race');
+  if (racy) claim();
+  await raceWindow(ctx, 'register-race');
+  const hash = await hashPassword(password);
+  if (!racy) claim();
+  return hash;
 }
