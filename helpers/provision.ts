@@ -37,12 +37,17 @@ async function viaHttp(url: string, user: NewUser, client: HttpClient): Promise<
   }
 }
 
+/** A command starts a runtime (Python, Django) per user: it gets far longer than one request. */
+const COMMAND_TIMEOUT_FACTOR = 6;
+
 function viaCommand(command: string, user: NewUser, timeoutMs: number): Promise<void> {
   const vars = Object.fromEntries(Object.entries(provisionedFields(user)).map(([k, v]) => [`ACCOUNTS_USER_${k.toUpperCase()}`, v]));
   return new Promise((resolve, reject) => {
-    execFile('/bin/sh', ['-c', command], { env: childEnvironment(vars), timeout: timeoutMs, maxBuffer: 256 * 1024 }, (error) => {
+    const timeout = Math.max(timeoutMs * COMMAND_TIMEOUT_FACTOR, 60_000);
+    execFile('/bin/sh', ['-c', command], { env: childEnvironment(vars), timeout, maxBuffer: 256 * 1024 }, (error) => {
       // The command's own output may echo the password: only its exit status is reported.
-      if (error) reject(new ProvisioningFailed(`the provisioning command failed (${error.code ?? error.signal ?? 'error'})`));
+      if (error?.killed) reject(new ProvisioningFailed(`the provisioning command did not finish within ${timeout / 1000} s`));
+      else if (error) reject(new ProvisioningFailed(`the provisioning command failed (exit ${error.code ?? error.signal ?? '?'})`));
       else resolve();
     });
   });

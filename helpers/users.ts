@@ -31,6 +31,8 @@ export interface Account extends NewUser {
   readonly id: string;
   readonly access: string;
   readonly refresh: string;
+  /** Made by the provisioning source, not registered: only its identity (id, email, username) is the API's to echo. */
+  readonly provisioned?: boolean;
 }
 
 export interface Tokens {
@@ -119,7 +121,7 @@ export async function registerUser(api: Api, checks: Checks, faker: Faker, overr
     if (!provision) throw new NotApplicable(`the ${api.profile.name} profile has no register operation and no provisioning source (--provision) makes users`);
     await provision(input);
     const { ex, tokens } = await logIn(api, checks, loginId(api.profile, input), input.password);
-    return { ...input, id: await provisionedId(api, ex, tokens), ...tokens };
+    return { ...input, id: await provisionedId(api, ex, tokens), ...tokens, provisioned: true };
   }
   const ex = await api.call('register', { fields: registerFields(input) });
   try {

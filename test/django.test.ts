@@ -99,6 +99,6 @@ describe.concurrent('real Django accounts stacks with their profiles', () => {
         await stop(child);
         rmSync(dir, { recursive: true, force: true });
       }
-    }, 120_000);
+    }, 300_000);
   }
 });
