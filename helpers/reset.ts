@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CheckContext } from './check.js';
 import { fail } from './checks.js';
+import { registerSecret } from './mask.js';
 import type { Exchange } from './http.js';
 import { wrongCode, type OtpChannel } from './otp.js';
 import type { ResetStyle } from './profile.js';
@@ -58,7 +59,8 @@ export function sameSecret(a: ResetSecret, b: ResetSecret): boolean {
 export function resetTokenOf(t: CheckContext, verified: Exchange): string {
   const token = t.api.read(verified, 'resetToken');
   if (typeof token !== 'string' || token === '') fail('the verified code was answered without a reset token', verified);
-  return token;
+  // It sets a password: masked in every report like a password.
+  return registerSecret(token);
 }
 
 /** The three-step reset's middle step: identifier + code → reset token. */
