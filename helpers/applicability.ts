@@ -12,7 +12,7 @@ import type { OperationId, OtpStyle, ResetStyle, TargetProfile, UserField } from
 type Need = OperationId | 'users';
 
 const FLOW_NEEDS: Readonly<Record<Flow, readonly Need[]>> = {
-  envelope: ['users', 'login'],
+  envelope: ['login'],
   register: ['register'],
   login: ['users', 'login'],
   refresh: ['users', 'refresh'],
@@ -53,7 +53,7 @@ const REQUIREMENT_NEEDS: Readonly<Record<string, readonly Need[]>> = {
   'ACC-ROB-003': ['register'],
   'ACC-RACE-001': ['register'],
   'ACC-EXP-002': ['register', 'wallet', 'updateProfile'],
-  'ACC-ENV-001': ['me'],
+  'ACC-ENV-001': ['users'],
   'ACC-ENV-003': ['me'],
   'ACC-REF-002': ['me'],
   'ACC-LOG-005': ['me'],
