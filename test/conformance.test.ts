@@ -1,19 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { notApplicable } from '../helpers/applicability.js';
-import { REQUIREMENTS, requirement, type RequirementId } from '../helpers/catalogue.js';
-import { loadProfile } from '../helpers/profile.js';
+import { REQUIREMENTS } from '../helpers/catalogue.js';
 import { QUIRKS, type QuirkName } from '../reference/faults.js';
 import { startReferenceServer } from '../reference/server.js';
-import { HOOK_OTP_SOURCE, runCli, statusesOf } from './harness.js';
+import { HOOK_OTP_SOURCE, inapplicable as inapplicableTo, runCli, statusesOf } from './harness.js';
 
-const tasklink = loadProfile('tasklink');
-
-/** Requirements of other dialects' endpoints (logout, sign-in codes, reset tokens) do not apply to seed 000. */
-function inapplicable(id: string): string | null {
-  return notApplicable(requirement(id as RequirementId), tasklink);
-}
+const inapplicable = (id: string) => inapplicableTo('tasklink', id);
 
 describe.concurrent('the suite against conforming servers', () => {
   test('with nothing given it runs against the embedded reference server: exit 0, every check passes, every report written', async () => {

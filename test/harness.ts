@@ -4,6 +4,9 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Summary } from '../cli/reports.js';
+import { notApplicable } from '../helpers/applicability.js';
+import { requirement, type RequirementId } from '../helpers/catalogue.js';
+import { loadProfile } from '../helpers/profile.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'bin', 'accounts-conformance.js');
@@ -61,4 +64,12 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
 
 export function statusesOf(summary: Summary): Record<string, string> {
   return Object.fromEntries(summary.results.map((r) => [r.id, r.status]));
+}
+
+/**
+ * Why a requirement does not apply to a shipped profile (a seed-000 run skips the checks of other
+ * dialects' endpoints: logout, sign-in codes, reset tokens), or null when it applies.
+ */
+export function inapplicable(profile: string, id: string): string | null {
+  return notApplicable(requirement(id as RequirementId), loadProfile(profile));
 }
