@@ -6,7 +6,7 @@
  */
 import type { Ctx } from '../context.js';
 import { ok, type Success } from '../envelope.js';
-import { checkThrottle, countAttempt, crashOnHostileInput, hashAndClaim, readEmail, throttleFor } from '../handlers/common.js';
+import { crashOnHostileInput, hashAndClaim, readEmail, throttledLogin } from '../handlers/common.js';
 import { matchesAny, spendVerificationTime } from '../passwords.js';
 import type { User } from '../store.js';
 import { issuePair } from '../tokens.js';
@@ -139,13 +139,7 @@ export async function login(ctx: Ctx): Promise<Success> {
     email: r.string('email', { required: true, max: MAX_EMAIL_LENGTH }),
     password: r.string('password', { required: true, trim: false, max: MAX_PASSWORD_LENGTH }),
   });
-  // Failed logins count per account; while it is throttled even the right password is refused.
   const account = ctx.store.findByEmail(email);
-  const throttle = throttleFor(ctx, 'login', account ? `user:${account.id}` : `email:${email.toLowerCase()}`);
-  checkThrottle(ctx, throttle);
-  const user = await authenticateLogin(ctx, account, password).catch((error: unknown) => {
-    countAttempt(ctx, throttle);
-    throw error;
-  });
+  const user = await throttledLogin(ctx, account, email, () => authenticateLogin(ctx, account, password));
   return ok('', signedIn(ctx, user));
 }

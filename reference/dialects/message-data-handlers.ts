@@ -6,7 +6,7 @@
 import type { Ctx } from '../context.js';
 import { ok, type Success } from '../envelope.js';
 import { BEARER_CHALLENGE, crash, unauthorized } from '../errors.js';
-import { checkEmailFree, checkThrottle, countAttempt, hashAndClaim, readEmail, requireUser, throttleFor } from '../handlers/common.js';
+import { checkEmailFree, hashAndClaim, readEmail, requireUser, throttledLogin } from '../handlers/common.js';
 import { isJwt } from '../jwt.js';
 import { matchesAny, spendVerificationTime } from '../passwords.js';
 import type { User } from '../store.js';
@@ -109,14 +109,8 @@ export async function login(ctx: Ctx): Promise<Success> {
   };
   readDevice(r);
   const { email, password } = r.bag.required(ctx.t.validationFailed, fields);
-  // Failed logins count per account; while it is throttled even the right password is refused.
   const account = ctx.store.findByEmail(email);
-  const throttle = throttleFor(ctx, 'login', account ? `user:${account.id}` : `email:${email.toLowerCase()}`);
-  checkThrottle(ctx, throttle);
-  const user = await authenticateLogin(ctx, account, password).catch((error: unknown) => {
-    countAttempt(ctx, throttle);
-    throw error;
-  });
+  const user = await throttledLogin(ctx, account, email, () => authenticateLogin(ctx, account, password));
   const accessKey = ctx.fault('login-token-unusable') ? ctx.state.keys.bad : undefined;
   return ok(ctx.t.loggedIn, { ...tokensFor(ctx, user, accessKey), user: userView(ctx, user) });
 }

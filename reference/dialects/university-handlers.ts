@@ -7,7 +7,7 @@
 import type { Ctx } from '../context.js';
 import { ok, type Success } from '../envelope.js';
 import { BEARER_CHALLENGE, crash } from '../errors.js';
-import { checkThrottle, countAttempt, throttleFor } from '../handlers/common.js';
+import { throttledLogin } from '../handlers/common.js';
 import { isJwt } from '../jwt.js';
 import { matchesAny, spendVerificationTime } from '../passwords.js';
 import type { User } from '../store.js';
@@ -90,14 +90,8 @@ export async function login(ctx: Ctx): Promise<Success> {
     username: r.string('username', { required: true, max: MAX_USERNAME_LENGTH }),
     password: r.string('password', { required: true, trim: false, max: MAX_PASSWORD_LENGTH }),
   });
-  // Failed logins count per account; while it is throttled even the right password is refused.
   const account = ctx.store.findByUsername(username);
-  const throttle = throttleFor(ctx, 'login', account ? `user:${account.id}` : `name:${username.toLowerCase()}`);
-  checkThrottle(ctx, throttle);
-  const user = await checkCredentials(ctx, account, password).catch((error: unknown) => {
-    countAttempt(ctx, throttle);
-    throw error;
-  });
+  const user = await throttledLogin(ctx, account, username, () => checkCredentials(ctx, account, password));
   const { access, refresh } = issuePair(ctx, user, ctx.fault('login-token-unusable') ? ctx.state.keys.bad : undefined);
   return ok(seedTexts(ctx).loggedIn, { access_token: access, refresh_token: refresh, user: loginUserView(user) });
 }

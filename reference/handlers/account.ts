@@ -8,7 +8,7 @@ import { serializeUser } from '../serialize.js';
 import type { User } from '../store.js';
 import { issuePair, issueToken, verifyToken, type TokenClaims, type TokenType } from '../tokens.js';
 import { phoneProblems, type FieldReader } from '../validation.js';
-import { applyPrivileged, checkEmailFree, checkThrottle, countAttempt, crashOnHostileInput, FLAGS, openWallet, raceWindow, readEmail, readPasswordPair, readRole, throttleFor } from './common.js';
+import { applyPrivileged, checkEmailFree, crashOnHostileInput, FLAGS, openWallet, raceWindow, readEmail, readPasswordPair, readRole, throttledLogin } from './common.js';
 
 const REGISTER_PASSWORD = { password: 'password', confirm: 'password_confirm', lengthFault: 'password-length-unchecked', confirmFault: 'password-confirm-unchecked' } as const;
 const MAX_NAME_LENGTH = 255;
@@ -114,17 +114,9 @@ export async function login(ctx: Ctx): Promise<Success> {
     username: r.string('username', { required: true, max: 254 }),
     password: r.string('password', { required: true, trim: false, max: 4096 }),
   });
-  // Failed logins are counted per account, whichever identifier names it; a correct password is refused too while throttled.
+  // Failed logins are counted per account, whichever identifier names it.
   const account = ctx.store.findByIdentifier(username);
-  const throttle = throttleFor(ctx, 'login', account ? `user:${account.id}` : `name:${username.toLowerCase()}`);
-  checkThrottle(ctx, throttle);
-  let user: User;
-  try {
-    user = await checkCredentials(ctx, username, account, password);
-  } catch (error) {
-    countAttempt(ctx, throttle);
-    throw error;
-  }
+  const user = await throttledLogin(ctx, account, username, () => checkCredentials(ctx, username, account, password));
   const accessKey = ctx.fault('login-token-unusable') ? ctx.state.keys.bad : undefined;
   return ok(ctx.t.loggedIn, { user: serializeUser(ctx, user), tokens: issuePair(ctx, user, accessKey) });
 }

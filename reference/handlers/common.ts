@@ -195,3 +195,18 @@ export async function hashAndClaim(ctx: Ctx, password: string, claim: () => void
   if (!racy) claim();
   return hash;
 }
+
+/**
+ * A login, throttled: failed attempts count per account (or, for a name no account has, per
+ * name), and while the account is throttled even the right password is refused.
+ */
+export async function throttledLogin(ctx: Ctx, account: User | undefined, name: string, verify: () => Promise<User>): Promise<User> {
+  const throttle = throttleFor(ctx, 'login', account ? `user:${account.id}` : `name:${name.toLowerCase()}`);
+  checkThrottle(ctx, throttle);
+  try {
+    return await verify();
+  } catch (error) {
+    countAttempt(ctx, throttle);
+    throw error;
+  }
+}
