@@ -123,8 +123,7 @@ export interface RunFacts {
 /** Why a requirement does not apply to a profile, or null when it does. */
 export function notApplicable(req: Requirement, profile: TargetProfile, facts: RunFacts = { provisioning: false }): string | null {
   const style = STYLE_NEEDS[req.id];
-  const resetStyle = profile.resetStyle ?? 'code';
-  const otpStyle = profile.otpStyle ?? 'verify';
+  const { resetStyle, otpStyle, loginWith } = profile;
   if (style?.reset && !style.reset.includes(resetStyle)) return `the ${profile.name} profile ${RESET_STYLE_WORDS[resetStyle]}`;
   if (style?.otp && !style.otp.includes(otpStyle)) return `the ${profile.name} profile ${OTP_STYLE_WORDS[otpStyle]}`;
   const needs = [...FLOW_NEEDS[req.flow], ...(REQUIREMENT_NEEDS[req.id] ?? [])];
@@ -134,7 +133,6 @@ export function notApplicable(req: Requirement, profile: TargetProfile, facts: R
   if (needs.includes('users') && !profile.operations.register && !facts.provisioning) {
     return `the ${profile.name} profile has no register operation and no provisioning source (--provision) makes users`;
   }
-  const loginWith = profile.loginWith ?? 'email';
   const login = LOGIN_NEEDS[req.id];
   if (login && login !== loginWith) return `the ${profile.name} profile logs in by ${loginWith}`;
   if (PHONE_REQUIREMENTS.has(req.id) && !profile.request.register?.phone) return `the ${profile.name} profile registers users without a phone number`;

@@ -98,12 +98,12 @@ export interface TargetProfile {
   readonly schemas: Readonly<Record<'authData' | 'loginData' | 'user' | 'wallet' | 'refreshData', SchemaRef>>;
   /** Per operation: wire fields sent with a constant value on every call (a device type, an app id). */
   readonly constants?: Readonly<Partial<Record<OperationId, Readonly<Record<string, unknown>>>>>;
-  /** The value the login's username field takes; default `email`. */
-  readonly loginWith?: LoginIdentifier;
-  /** How a password reset goes; default `code`. */
-  readonly resetStyle?: ResetStyle;
-  /** What an OTP proves; default `verify`. */
-  readonly otpStyle?: OtpStyle;
+  /** The value the login's username field takes (default `email`, filled in by loadProfile). */
+  readonly loginWith: LoginIdentifier;
+  /** How a password reset goes (default `code`). */
+  readonly resetStyle: ResetStyle;
+  /** What an OTP proves (default `verify`). */
+  readonly otpStyle: OtpStyle;
   readonly values: {
     readonly channel: Readonly<Record<'email' | 'phone', string>>;
     readonly roles: readonly string[];
@@ -121,6 +121,9 @@ export interface TargetProfile {
 export function refusalStatuses(profile: TargetProfile, kind: Refusal): readonly number[] {
   return profile.refusals?.[kind] ?? DEFAULT_REFUSALS[kind];
 }
+
+/** How a profile's flows go when it does not say: seed 000's ways. */
+const STYLE_DEFAULTS: Pick<TargetProfile, 'loginWith' | 'resetStyle' | 'otpStyle'> = { loginWith: 'email', resetStyle: 'code', otpStyle: 'verify' };
 
 export const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'profiles');
 
@@ -226,7 +229,7 @@ export function loadProfile(nameOrPath: string, cwd = process.cwd()): TargetProf
   const problems = schemaViolations('target-profile', merged, '');
   if (problems.length) throw new ProfileError(`profile ${path}: ${problems.slice(0, 3).join('; ')}`);
   checkSchemas(merged, path);
-  return Object.freeze(merged) as unknown as TargetProfile;
+  return Object.freeze({ ...STYLE_DEFAULTS, ...merged }) as unknown as TargetProfile;
 }
 
 /** The operations a profile has, in the suite's order. */

@@ -12,15 +12,10 @@ import { fail } from './checks.js';
 import { registerSecret } from './mask.js';
 import type { Exchange } from './http.js';
 import { wrongCode, type OtpChannel } from './otp.js';
-import type { ResetStyle } from './profile.js';
 import type { Account } from './users.js';
 
 /** A code (code, three-step), or the uid and token of a reset mail (link). */
 export type ResetSecret = { readonly code: string } | { readonly uid: string; readonly token: string };
-
-export function resetStyle(t: CheckContext): ResetStyle {
-  return t.profile.resetStyle ?? 'code';
-}
 
 export function requestReset(t: CheckContext, account: Account, by: OtpChannel = 'email'): Promise<Exchange> {
   return t.api.call('resetRequest', { fields: { identifier: account[by] } });
@@ -34,12 +29,12 @@ export async function requestResetOk(t: CheckContext, account: Account, by: OtpC
 /** The secret the last reset request sent out of band. */
 export async function readResetSecret(t: CheckContext, account: Account, by: OtpChannel = 'email'): Promise<ResetSecret> {
   const req = { identifier: account[by], channel: by, purpose: 'reset' } as const;
-  return resetStyle(t) === 'link' ? t.otp.readLink(req) : { code: await t.readOtp(req) };
+  return t.profile.resetStyle === 'link' ? t.otp.readLink(req) : { code: await t.readOtp(req) };
 }
 
 /** A secret that is surely wrong: not the real one, when the real one is known. */
 export function wrongSecret(t: CheckContext, real: ResetSecret | null): ResetSecret {
-  if (resetStyle(t) !== 'link') return { code: wrongCode(real && 'code' in real ? real.code : null) };
+  if (t.profile.resetStyle !== 'link') return { code: wrongCode(real && 'code' in real ? real.code : null) };
   const known = real && 'token' in real ? real : null;
   // The right uid with a forged token: only the token is wrong.
   const token = known ? `${known.token.slice(0, -1)}${known.token.endsWith('0') ? '1' : '0'}` : `forged-${randomBytes(8).toString('hex')}`;
@@ -80,7 +75,7 @@ export function confirmWithToken(t: CheckContext, resetToken: string, next: stri
 export async function resetPassword(t: CheckContext, account: Account, secret: ResetSecret, next: string, confirm = next): Promise<Exchange> {
   const passwords = { newPassword: next, newPasswordConfirm: confirm };
   if ('token' in secret) return t.api.call('resetConfirm', { fields: { uid: secret.uid, token: secret.token, ...passwords } });
-  if (resetStyle(t) === 'code') return t.api.call('resetConfirm', { fields: { identifier: account.email, code: secret.code, ...passwords } });
+  if (t.profile.resetStyle === 'code') return t.api.call('resetConfirm', { fields: { identifier: account.email, code: secret.code, ...passwords } });
   const verified = await verifyResetCode(t, account, secret.code);
   if (verified.status === null || verified.status >= 300) return verified;
   return confirmWithToken(t, resetTokenOf(t, verified), next, confirm);

@@ -98,7 +98,7 @@ export function userField(api: Api, user: unknown, field: UserField): unknown {
 
 /** The value a user logs in with, as the profile says (email by default, a username in seed 001). */
 export function loginId(profile: TargetProfile, user: Pick<NewUser, 'email' | 'phone' | 'username'>): string {
-  return user[profile.loginWith ?? 'email'];
+  return user[profile.loginWith];
 }
 
 /** A provisioned user's id, as the server tells it: from the login answer, else from `me`; '' when neither says. */
@@ -146,7 +146,7 @@ const LOGIN_REQUIREMENT = { phone: 'ACC-LOG-001', email: 'ACC-LOG-002', username
 
 async function logIn(api: Api, checks: Checks, username: string, password: string): Promise<{ ex: Exchange; tokens: Tokens }> {
   const ex = await api.call('login', { fields: { username, password } });
-  const requirementId = LOGIN_REQUIREMENT[api.profile.loginWith ?? 'email'];
+  const requirementId = LOGIN_REQUIREMENT[api.profile.loginWith];
   try {
     checks.expectOk(ex);
   } catch (e) {

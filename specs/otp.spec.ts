@@ -2,7 +2,7 @@ import { check, type CheckContext } from '../helpers/check.js';
 import { expectEqual, expectSchema, expectThat, fail, NotApplicable } from '../helpers/checks.js';
 import type { Exchange } from '../helpers/http.js';
 import { wrongCode } from '../helpers/otp.js';
-import { requestReset, resetPassword, resetStyle } from '../helpers/reset.js';
+import { requestReset, resetPassword } from '../helpers/reset.js';
 import { expectUserEchoes, newPassword, tokensOf, uniquePhone, userField, type Account } from '../helpers/users.js';
 
 type Channel = 'email' | 'phone';
@@ -93,7 +93,7 @@ function signInFlow(t: CheckContext, phone: string): CodeFlow {
 }
 
 async function codeFlow(t: CheckContext): Promise<CodeFlow> {
-  if ((t.profile.otpStyle ?? 'verify') === 'sign-in') return signInFlow(t, await signInPhone(t));
+  if (t.profile.otpStyle === 'sign-in') return signInFlow(t, await signInPhone(t));
   const account = await t.registerUser();
   const channel = t.profile.values.channel.email;
   return {
@@ -138,7 +138,7 @@ check('ACC-OTP-012', async (t) => {
   const sent = await flow.send();
   const answers: [Exchange, string][] = [[sent, await flow.read()]];
   // A reset code too, where the reset sends one.
-  if (t.profile.operations.resetRequest && resetStyle(t) !== 'link') {
+  if (t.profile.operations.resetRequest && t.profile.resetStyle !== 'link') {
     const account = await t.registerUser();
     answers.push([await requestReset(t, account), await t.readOtp({ identifier: account.email, channel: 'email', purpose: 'reset' })]);
   }

@@ -2,7 +2,7 @@ import { check, type CheckContext } from '../helpers/check.js';
 import { fail, NotApplicable } from '../helpers/checks.js';
 import type { Exchange } from '../helpers/http.js';
 import { fireTogether, RACE_WIDTH, tally } from '../helpers/race.js';
-import { readResetSecret, requestResetOk, resetPassword, resetStyle, verifyResetCode } from '../helpers/reset.js';
+import { readResetSecret, requestResetOk, resetPassword, verifyResetCode } from '../helpers/reset.js';
 import { newPassword, newUserInput, registerFields, uniquePhone } from '../helpers/users.js';
 
 /** Exactly one of the simultaneous requests succeeds (a 2xx); none crashes. */
@@ -35,7 +35,7 @@ check('ACC-RACE-003', async (t) => {
   const secret = await readResetSecret(t, account);
   // The single-use step: the code's trade for a reset token (three-step), else the reset itself.
   const answers = await fireTogether(t.api, RACE_WIDTH, () =>
-    resetStyle(t) === 'three-step' && 'code' in secret ? verifyResetCode(t, account, secret.code) : resetPassword(t, account, secret, newPassword(t.faker)),
+    t.profile.resetStyle === 'three-step' && 'code' in secret ? verifyResetCode(t, account, secret.code) : resetPassword(t, account, secret, newPassword(t.faker)),
   );
   expectExactlyOne(answers, 'resets with one code');
 });
