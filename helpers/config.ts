@@ -150,23 +150,36 @@ export function parseBaseUrl(value: string): string {
   return url.toString();
 }
 
-export function parseOtpSource(value: string): OtpSource {
+/** A source option's kind and the rest: `http:/__conformance__/users` → http, /__conformance__/users. */
+function splitSource(value: string): { kind: string; rest: string } {
   const colon = value.indexOf(':');
-  const kind = colon === -1 ? value : value.slice(0, colon);
-  const rest = colon === -1 ? '' : value.slice(colon + 1);
+  return colon === -1 ? { kind: value, rest: '' } : { kind: value.slice(0, colon), rest: value.slice(colon + 1) };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** An http(s) URL, or a path that resolves against the target's origin. */
+function isUrlOrTargetPath(value: string): boolean {
+  return value.startsWith('/') || isHttpUrl(value);
+}
+
+export function parseOtpSource(value: string): OtpSource {
+  const { kind, rest } = splitSource(value);
   switch (kind) {
     case 'fixed':
       if (!/^\S+$/.test(rest)) throw new ConfigError("--otp-source fixed:<code> needs a code, e.g. 'fixed:123456'");
       return { kind, code: rest };
     case 'http': {
       // A relative template ('http:/__conformance__/otp?...') resolves against the target's origin.
-      if (!rest.startsWith('/')) {
-        try {
-          const url = new URL(rest.replace(/\{(identifier|channel|purpose)\}/g, 'x'));
-          if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-        } catch {
-          throw new ConfigError(`--otp-source http:<url template> needs an http(s) URL or a path, not '${rest}'`);
-        }
+      if (!isUrlOrTargetPath(rest.replace(/\{(identifier|channel|purpose)\}/g, 'x'))) {
+        throw new ConfigError(`--otp-source http:<url template> needs an http(s) URL or a path, not '${rest}'`);
       }
       return { kind, template: rest };
     }
@@ -177,12 +190,7 @@ export function parseOtpSource(value: string): OtpSource {
       if (!rest.trim()) throw new ConfigError('--otp-source file:<path> needs the path of an outbox file (JSON lines)');
       return { kind, path: rest };
     case 'mailpit':
-      try {
-        const url = new URL(rest);
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-      } catch {
-        throw new ConfigError(`--otp-source mailpit:<url> needs Mailpit's http(s) URL, not '${rest}'`);
-      }
+      if (!isHttpUrl(rest)) throw new ConfigError(`--otp-source mailpit:<url> needs Mailpit's http(s) URL, not '${rest}'`);
       return { kind, url: rest };
     default:
       throw new ConfigError(`--otp-source must start with fixed:, http:, command:, file: or mailpit:, not '${value}'`);
@@ -190,35 +198,21 @@ export function parseOtpSource(value: string): OtpSource {
 }
 
 export function parseProvision(value: string): ProvisionSource {
-  const colon = value.indexOf(':');
-  const kind = colon === -1 ? value : value.slice(0, colon);
-  const rest = colon === -1 ? '' : value.slice(colon + 1);
+  const { kind, rest } = splitSource(value);
   if (kind === 'command') {
     if (!rest.trim()) throw new ConfigError('--provision command:<shell command> needs a command');
     return { kind, command: rest };
   }
   if (kind === 'http') {
-    if (rest.startsWith('/')) return { kind, url: rest };
-    try {
-      const url = new URL(rest);
-      if (url.protocol === 'http:' || url.protocol === 'https:') return { kind, url: rest };
-    } catch {
-      // fall through to the error below
-    }
-    throw new ConfigError(`--provision http:<url> needs an http(s) URL or a path on the target, not '${rest}'`);
+    if (!isUrlOrTargetPath(rest)) throw new ConfigError(`--provision http:<url> needs an http(s) URL or a path on the target, not '${rest}'`);
+    return { kind, url: rest };
   }
   throw new ConfigError(`--provision must start with http: or command:, not '${value}'`);
 }
 
 function parseClockHook(value: string): string {
-  if (value.startsWith('/')) return value;
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return value;
-  } catch {
-    // fall through to the error below
-  }
-  throw new ConfigError(`--clock-hook must be an http(s) URL or a path on the target, not '${value}'`);
+  if (!isUrlOrTargetPath(value)) throw new ConfigError(`--clock-hook must be an http(s) URL or a path on the target, not '${value}'`);
+  return value;
 }
 
 function parseContainerEnv(value: string | undefined): Record<string, string> {
