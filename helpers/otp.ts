@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { childEnvironment, type OtpSource } from './config.js';
-import type { HttpClient } from './http.js';
+import type { Exchange, HttpClient } from './http.js';
 import { registerSecret } from './mask.js';
 
 export type OtpChannel = 'email' | 'phone';
@@ -52,22 +52,37 @@ export function codeFromBody(text: string, json: unknown): string | null {
   return match ? match[0] : null;
 }
 
-async function fromHttp(template: string, req: OtpRequest, client: HttpClient, origin: string): Promise<string> {
+/** A JSON `{"uid": "...", "token": "..."}` answer (reset style link). */
+function linkFromJson(json: unknown): ResetLink | null {
+  const { uid, token } = (json ?? {}) as { uid?: unknown; token?: unknown };
+  return typeof uid === 'string' && typeof token === 'string' ? { uid, token } : null;
+}
+
+/** The secret of an http source's answer: a code, or (reset style link) a uid and token, named in messages. */
+interface HttpSecret<T> {
+  readonly noun: string;
+  readonly of: (ex: Exchange) => T | null;
+}
+
+const HTTP_CODE: HttpSecret<string> = { noun: 'code', of: (ex) => codeFromBody(ex.text, ex.json) };
+const HTTP_LINK: HttpSecret<ResetLink> = { noun: 'uid and token', of: (ex) => linkFromJson(ex.json) };
+
+async function fromHttp<T>(template: string, req: OtpRequest, client: HttpClient, origin: string, secret: HttpSecret<T>): Promise<T> {
   const url = expandTemplate(template, req, origin);
   let last = '';
   // The code may arrive a moment after send-otp answers (a queue, a mail worker): poll briefly.
   for (let attempt = 0; attempt < POLL_ATTEMPTS; attempt++) {
     const ex = await client.send('GET', url, { retryOnRateLimit: false });
     if (ex.status === 200) {
-      const code = codeFromBody(ex.text, ex.json);
-      if (code) return code;
-      throw new OtpUnavailable(`OTP source answered 200 without a code for ${req.channel} ${req.purpose}`);
+      const found = secret.of(ex);
+      if (found) return found;
+      throw new OtpUnavailable(`OTP source answered 200 without a ${secret.noun} for ${req.channel} ${req.purpose}`);
     }
     last = ex.status === null ? (ex.failure ?? 'no response') : `HTTP ${ex.status}`;
     if (ex.status !== 404) break;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  throw new OtpUnavailable(`OTP source gave no code for ${req.channel} ${req.purpose} (${last})`);
+  throw new OtpUnavailable(`OTP source gave no ${secret.noun} for ${req.channel} ${req.purpose} (${last})`);
 }
 
 function fromCommand(command: string, req: OtpRequest, timeoutMs: number): Promise<string> {
@@ -158,11 +173,6 @@ export interface OtpReader {
   readLink(req: OtpRequest): Promise<ResetLink>;
 }
 
-function linkFromJson(json: unknown): ResetLink | null {
-  const { uid, token } = (json ?? {}) as { uid?: unknown; token?: unknown };
-  return typeof uid === 'string' && typeof token === 'string' ? { uid, token } : null;
-}
-
 export function otpReader(source: OtpSource | null, client: HttpClient, origin: string, timeoutMs: number): OtpReader {
   if (!source) {
     return {
@@ -177,7 +187,7 @@ export function otpReader(source: OtpSource | null, client: HttpClient, origin: 
       case 'fixed':
         return source.code;
       case 'http':
-        return fromHttp(source.template, req, client, origin);
+        return fromHttp(source.template, req, client, origin, HTTP_CODE);
       case 'command':
         return fromCommand(source.command, req, timeoutMs);
       case 'file':
@@ -192,14 +202,10 @@ export function otpReader(source: OtpSource | null, client: HttpClient, origin: 
         return fromFile(source.path, req, linkFromMessage);
       case 'mailpit':
         return fromMailpit(source.url, req, client, linkFromText);
-      case 'http': {
-        const ex = await client.send('GET', expandTemplate(source.template, req, origin), { retryOnRateLimit: false });
-        const link = ex.status === 200 ? linkFromJson(ex.json) : null;
-        if (!link) throw new OtpUnavailable(`the OTP source gave no uid and token for ${req.channel} ${req.purpose} (${ex.status === null ? (ex.failure ?? 'no response') : `HTTP ${ex.status}`})`);
-        return link;
-      }
+      case 'http':
+        return fromHttp(source.template, req, client, origin, HTTP_LINK);
       default:
-        throw new OtpUnavailable(`a ${source.kind} OTP source gives codes, not the uid and token of a reset link (use file: or mailpit:)`);
+        throw new OtpUnavailable(`a ${source.kind} OTP source gives codes, not the uid and token of a reset link (use file:, mailpit:, or an http: hook answering {uid, token})`);
     }
   };
   return {
