@@ -6,7 +6,7 @@
  */
 import type { Ctx } from '../context.js';
 import { ok, type Success } from '../envelope.js';
-import { crashOnHostileInput, hashAndClaim, readEmail, throttledLogin } from '../handlers/common.js';
+import { crashOnHostileInput, hashAndClaim, plainUser, readEmail, throttledLogin } from '../handlers/common.js';
 import { matchesAny, spendVerificationTime } from '../passwords.js';
 import type { User } from '../store.js';
 import { issuePair } from '../tokens.js';
@@ -63,19 +63,7 @@ function uniqueUsername(ctx: Ctx, seed: string, id: string): string {
 /** A user with the neutral defaults of the fields the shared store keeps and this dialect never shows. */
 export function newUser(ctx: Ctx, values: { name: string; email: string; phone: string; usernameSeed: string }, hashes: string[]): User {
   const id = ctx.store.newId();
-  const profile = { full_name: values.name, profile_image: null, bio: '', date_of_birth: null, gender: '' };
-  const unused = { is_phone_verified: false, is_email_verified: false, role: 'user', rating_avg: 0, total_tasks_posted: 0, total_tasks_completed: 0, location: null, wallet_id: null };
-  return {
-    ...unused,
-    id,
-    phone_number: values.phone,
-    email: values.email,
-    password_hashes: hashes,
-    created_at: ctx.now(),
-    profile,
-    tokens_valid_after: { access: 0, refresh: 0 },
-    username: uniqueUsername(ctx, values.usernameSeed, id),
-  };
+  return plainUser(ctx, { id, phone: values.phone, email: values.email, fullName: values.name, hashes, username: uniqueUsername(ctx, values.usernameSeed, id) });
 }
 
 /** Seed 004 §3 Request Validation; every field problem is a 400, a mismatched confirmation a 422. */

@@ -6,7 +6,7 @@
 import type { Ctx } from '../context.js';
 import { ok, type Success } from '../envelope.js';
 import { BEARER_CHALLENGE, crash, unauthorized } from '../errors.js';
-import { checkEmailFree, hashAndClaim, readEmail, requireUser, throttledLogin } from '../handlers/common.js';
+import { checkEmailFree, hashAndClaim, plainUser, readEmail, requireUser, throttledLogin } from '../handlers/common.js';
 import { isJwt } from '../jwt.js';
 import { matchesAny, spendVerificationTime } from '../passwords.js';
 import type { User } from '../store.js';
@@ -71,10 +71,8 @@ function claimEmail(ctx: Ctx, email: string): void {
 }
 
 function newUser(ctx: Ctx, values: { name: string; email: string; phone: string }, hash: string): User {
-  const profile = { full_name: ctx.fault('register-ignores-full-name') ? '' : values.name, profile_image: null, bio: '', date_of_birth: null, gender: '' };
-  // The fields the seed-000 store keeps and this dialect never shows hold their neutral defaults.
-  const unused = { is_phone_verified: false, is_email_verified: false, role: 'user', rating_avg: 0, total_tasks_posted: 0, total_tasks_completed: 0, location: null, wallet_id: null };
-  return { ...unused, id: ctx.store.newId(), phone_number: values.phone, email: values.email, password_hashes: [hash], created_at: ctx.now(), profile, tokens_valid_after: { access: 0, refresh: 0 } };
+  const fullName = ctx.fault('register-ignores-full-name') ? '' : values.name;
+  return plainUser(ctx, { phone: values.phone, email: values.email, fullName, hashes: [hash] });
 }
 
 export async function signup(ctx: Ctx): Promise<Success> {

@@ -210,3 +210,43 @@ export async function throttledLogin(ctx: Ctx, account: User | undefined, name: 
     throw error;
   }
 }
+
+/** What a dialect's own sign-up (or the provisioning hook) knows of a new user. */
+export interface PlainUserValues {
+  readonly phone: string;
+  readonly email: string;
+  readonly fullName: string;
+  readonly hashes: string[];
+  /** Given when the dialect needs the id first (to derive a username from it). */
+  readonly id?: string;
+  readonly username?: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+}
+
+/**
+ * A user of a dialect that shows only some of the seed-000 store's fields: the fields it never
+ * shows (verification flags, role, counters, location, wallet) hold their neutral defaults.
+ */
+export function plainUser(ctx: Ctx, values: PlainUserValues): User {
+  return {
+    id: values.id ?? ctx.store.newId(),
+    phone_number: values.phone,
+    email: values.email,
+    password_hashes: values.hashes,
+    is_phone_verified: false,
+    is_email_verified: false,
+    role: 'user',
+    rating_avg: 0,
+    total_tasks_posted: 0,
+    total_tasks_completed: 0,
+    created_at: ctx.now(),
+    profile: { full_name: values.fullName, profile_image: null, bio: '', date_of_birth: null, gender: '' },
+    location: null,
+    wallet_id: null,
+    tokens_valid_after: { access: 0, refresh: 0 },
+    username: values.username,
+    first_name: values.firstName,
+    last_name: values.lastName,
+  };
+}

@@ -1,8 +1,8 @@
 /**
  * Test hooks under /__conformance__/ (only with `hooks: true`): the suite's OTP source reads
  * codes here instead of an inbox, the clock can be moved to test expiry, and users can be made
- * for dialects without registration. Plain JSON, no
- * envelope: these are not part of the API under test.
+ * for dialects without registration. Plain JSON, no envelope: these are not part of the API
+ * under test.
  */
 import { readBody } from '../body.js';
 import type { Ctx } from '../context.js';
@@ -10,8 +10,8 @@ import { ApiError } from '../errors.js';
 import { jsonOut, type Outgoing } from '../http.js';
 import { channelOf, isChannel } from '../otp.js';
 import { hashPassword } from '../passwords.js';
-import type { User } from '../store.js';
 import { parseNumber } from '../validation.js';
+import { plainUser } from './common.js';
 
 export const HOOK_PREFIX = '/__conformance__/';
 /** About 30 years either way: keeps every date the clock produces representable. */
@@ -34,14 +34,21 @@ export function otpHook(ctx: Ctx): Outgoing {
   return record ? raw(200, { otp: record.code }) : raw(404, { error: 'no code' });
 }
 
-/** POST clock {"advance_seconds": N} → moves the server clock forward (or back) by N seconds. */
-export async function clockHook(ctx: Ctx): Promise<Outgoing> {
+/** Reads a hook's JSON body into ctx.body; a body that cannot be read is the hook's answer. */
+async function readHookBody(ctx: Ctx): Promise<Outgoing | null> {
   try {
     await readBody(ctx, 'json');
+    return null;
   } catch (error) {
     if (error instanceof ApiError) return raw(error.status, { error: error.message });
     throw error;
   }
+}
+
+/** POST clock {"advance_seconds": N} → moves the server clock forward (or back) by N seconds. */
+export async function clockHook(ctx: Ctx): Promise<Outgoing> {
+  const unreadable = await readHookBody(ctx);
+  if (unreadable) return unreadable;
   const seconds = parseNumber(ctx.body.advance_seconds);
   if (seconds === undefined || Math.abs(seconds) > MAX_ADVANCE_S) return raw(400, { error: 'advance_seconds must be a number of seconds' });
   ctx.state.clock.advance(seconds);
@@ -56,12 +63,8 @@ const PROVISIONED_FIELDS = ['username', 'email', 'password', 'first_name', 'last
  * (seed 001). The suite reaches it through `--provision http:/__conformance__/users`.
  */
 export async function usersHook(ctx: Ctx): Promise<Outgoing> {
-  try {
-    await readBody(ctx, 'json');
-  } catch (error) {
-    if (error instanceof ApiError) return raw(error.status, { error: error.message });
-    throw error;
-  }
+  const unreadable = await readHookBody(ctx);
+  if (unreadable) return unreadable;
   const given: Partial<Record<(typeof PROVISIONED_FIELDS)[number], string>> = {};
   for (const key of PROVISIONED_FIELDS) {
     const value = ctx.body[key];
@@ -69,29 +72,19 @@ export async function usersHook(ctx: Ctx): Promise<Outgoing> {
     if (typeof value === 'string') given[key] = value;
   }
   if (!given.password || (!given.username && !given.email)) return raw(400, { error: 'a password and a username or an email are required' });
-  if ((given.username && ctx.store.findByUsername(given.username)) || (given.email && ctx.store.findByEmail(given.email))) return raw(409, { error: 'the user exists' });
   const hash = await hashPassword(given.password);
+  // Checked after the only await, so that the check and the insert are atomic.
+  if ((given.username && ctx.store.findByUsername(given.username)) || (given.email && ctx.store.findByEmail(given.email))) return raw(409, { error: 'the user exists' });
   const names = [given.first_name, given.last_name].filter(Boolean).join(' ');
-  const user: User = {
-    id: ctx.store.newId(),
-    phone_number: given.phone ?? '',
+  const user = plainUser(ctx, {
+    phone: given.phone ?? '',
     email: given.email ?? '',
-    password_hashes: [hash],
-    is_phone_verified: false,
-    is_email_verified: false,
-    role: 'user',
-    rating_avg: 0,
-    total_tasks_posted: 0,
-    total_tasks_completed: 0,
-    created_at: ctx.now(),
-    profile: { full_name: given.full_name ?? names, profile_image: null, bio: '', date_of_birth: null, gender: '' },
-    location: null,
-    wallet_id: null,
-    tokens_valid_after: { access: 0, refresh: 0 },
+    fullName: given.full_name ?? names,
+    hashes: [hash],
     username: given.username,
-    first_name: given.first_name ?? '',
-    last_name: given.last_name ?? '',
-  };
+    firstName: given.first_name ?? '',
+    lastName: given.last_name ?? '',
+  });
   ctx.store.saveUser(user);
   return raw(201, { id: user.id });
 }
