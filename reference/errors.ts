@@ -40,3 +40,16 @@ export function throttled(t: Texts, seconds: number): ApiError {
 export function badRequest(t: Texts, field: string, detail: string, message = t.badRequest): ApiError {
   return new ApiError(400, message, { [field]: [detail] });
 }
+
+/**
+ * The first problem of DRF-style errors, with its field, for dialects whose errors are one
+ * message: `email: Enter a valid email address.`
+ */
+export function firstProblem(errors: FieldErrors, field = ''): string | undefined {
+  for (const [key, value] of Object.entries(errors)) {
+    const name = key === 'detail' || key === 'non_field_errors' ? field : field ? `${field}.${key}` : key;
+    const found = Array.isArray(value) ? value[0] : firstProblem(value, name);
+    if (found !== undefined) return Array.isArray(value) && name ? `${name}: ${found}` : found;
+  }
+  return undefined;
+}

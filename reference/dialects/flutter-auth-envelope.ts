@@ -6,7 +6,7 @@
  */
 import type { Ctx } from '../context.js';
 import type { Success } from '../envelope.js';
-import { ApiError, type FieldErrors } from '../errors.js';
+import { ApiError, firstProblem } from '../errors.js';
 import { jsonOut, type Outgoing } from '../http.js';
 
 export function errorBody(message: string): { error: string } {
@@ -26,16 +26,6 @@ export class FlutterError extends ApiError {
   ) {
     super(status, message, {}, headers);
   }
-}
-
-/** The first problem of DRF-style errors, with its field: `email: Enter a valid email address.` */
-function firstProblem(errors: FieldErrors, field = ''): string | undefined {
-  for (const [key, value] of Object.entries(errors)) {
-    const name = key === 'detail' || key === 'non_field_errors' ? field : field ? `${field}.${key}` : key;
-    const found = Array.isArray(value) ? value[0] : firstProblem(value, name);
-    if (found !== undefined) return Array.isArray(value) && name ? `${name}: ${found}` : found;
-  }
-  return undefined;
 }
 
 /** The answer is the data itself: seed 004 wraps nothing. */
