@@ -77,8 +77,8 @@ function teamInstance(): Ajv2020 {
 }
 
 /**
- * A team's schema file joins the same instance, so it may `$ref` the shipped ones
- * (`"$ref": "user.json"`). Keyed by its `$id`, else by its file URL.
+ * A team's schema file joins the lenient instance, beside the shipped schemas, so it may `$ref`
+ * them (`"$ref": "user.json"`). Keyed by its `$id`, else by its file URL.
  */
 function teamValidator(path: string): ValidateFunction {
   const schema = JSON.parse(readFileSync(path, 'utf8')) as AnySchemaObject;
