@@ -23,7 +23,7 @@ import {
   type StartedTestContainer,
   type WaitStrategy,
 } from 'testcontainers';
-import { ConfigError, type ContainerConfig } from '../helpers/config.js';
+import { ConfigError, type ContainerConfig } from './config.js';
 
 export interface ContainerTarget {
   readonly baseUrl: string;

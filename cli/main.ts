@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXCLUSIVE_FLOWS, FLOWS, REQUIREMENTS, type Flow } from '../helpers/catalogue.js';
-import { ConfigError, helpText, loadConfig, type Config, type OtpSource, type ProvisionSource } from '../helpers/config.js';
+import { EXCLUSIVE_FLOWS, FLOWS, REQUIREMENTS, type Flow } from '../requirements/catalogue.js';
+import { ConfigError, helpText, loadConfig, type Config, type OtpSource, type ProvisionSource } from './config.js';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
-import type { RunSettings } from '../helpers/runtime.js';
-import { loadProfile, ProfileError, profilePath, type TargetProfile } from '../helpers/profile.js';
-import { notApplicable } from '../helpers/applicability.js';
+import type { RunSettings } from '../helpers/harness/runtime.js';
+import { loadProfile, ProfileError, profilePath, type TargetProfile } from '../helpers/wire/profile.js';
+import { notApplicable } from '../requirements/applicability.js';
 import { consoleSummary, reportPaths, summarize, writeReports } from './reports.js';
 import { VerdictCollector } from './verdicts.js';
 

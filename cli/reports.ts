@@ -5,8 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FLOWS, type Flow } from '../helpers/catalogue.js';
-import { mask } from '../helpers/mask.js';
+import { FLOWS, type Flow } from '../requirements/catalogue.js';
+import { mask } from '../helpers/wire/mask.js';
 import type { Result, Status } from './verdicts.js';
 
 export interface RunInfo {

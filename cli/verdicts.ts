@@ -5,9 +5,9 @@
  */
 import { basename } from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
-import { REQUIREMENTS, findRequirement, type Flow, type Level, type Requirement } from '../helpers/catalogue.js';
-import { BREAKER_MARK } from '../helpers/http.js';
-import { mask } from '../helpers/mask.js';
+import { REQUIREMENTS, findRequirement, type Flow, type Level, type Requirement } from '../requirements/catalogue.js';
+import { BREAKER_MARK } from '../helpers/wire/http.js';
+import { mask } from '../helpers/wire/mask.js';
 
 export type Status = 'passed' | 'failed' | 'warning' | 'skipped';
 

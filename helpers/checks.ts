@@ -3,30 +3,11 @@
  * renders the evidence (masked, with a curl line). Checks never decide severity: the
  * requirement that calls them does.
  */
-import { renderExchange, type Exchange } from './http.js';
-import { mask } from './mask.js';
-import { pointer, refusalStatuses, type Operation, type OperationId, type Refusal, type TargetProfile } from './profile.js';
-import { schemaViolations, type SchemaRef } from './schemas.js';
-
-export class CheckFailure extends Error {
-  override readonly name = 'CheckFailure';
-}
-
-/** A prerequisite failed: the requirement under test was not reached. */
-export class SetupFailure extends Error {
-  override readonly name = 'SetupFailure';
-  constructor(
-    readonly requirementId: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The requirement does not apply to this target (a capability it does not have). */
-export class NotApplicable extends Error {
-  override readonly name = 'NotApplicable';
-}
+import { CheckFailure } from './outcome.js';
+import { renderExchange, type Exchange } from './wire/http.js';
+import { mask } from './wire/mask.js';
+import { pointer, refusalStatuses, type Operation, type OperationId, type Refusal, type TargetProfile } from './wire/profile.js';
+import { schemaViolations, type SchemaRef } from './wire/schemas.js';
 
 export function fail(reason: string, ...evidence: Exchange[]): never {
   throw new CheckFailure(mask([reason, ...evidence.map(renderExchange)].join('\n')));

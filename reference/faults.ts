@@ -1,4 +1,4 @@
-import type { RequirementId } from '../helpers/catalogue.js';
+import type { RequirementId } from '../requirements/catalogue.js';
 
 /**
  * Fault switches of the reference server. Each breaks exactly one rule of the contract and

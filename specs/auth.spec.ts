@@ -1,11 +1,11 @@
-import type { Credential } from '../helpers/api.js';
-import type { RequirementId } from '../helpers/catalogue.js';
-import { check, type CheckContext } from '../helpers/check.js';
+import type { Credential } from '../helpers/wire/api.js';
+import type { RequirementId } from '../requirements/catalogue.js';
+import { check, type CheckContext } from '../helpers/harness/check.js';
 import { fail } from '../helpers/checks.js';
-import type { Exchange } from '../helpers/http.js';
-import { operationsOf, type OperationId } from '../helpers/profile.js';
-import { tamperSignature, unsignedCopy } from '../helpers/tokens.js';
-import type { Account } from '../helpers/users.js';
+import type { Exchange } from '../helpers/wire/http.js';
+import { operationsOf, type OperationId } from '../helpers/wire/profile.js';
+import { tamperSignature, unsignedCopy } from '../helpers/wire/tokens.js';
+import type { Account } from '../helpers/flows/users.js';
 
 /** Plausible inputs per protected operation, so that only the credential is wrong. */
 function sampleFields(t: CheckContext, op: OperationId): Record<string, unknown> {

@@ -1,8 +1,8 @@
-import { check } from '../helpers/check.js';
+import { check } from '../helpers/harness/check.js';
 import { fail } from '../helpers/checks.js';
-import type { Exchange } from '../helpers/http.js';
-import { sameShape, shapeOf } from '../helpers/shape.js';
-import { attemptLogin, loginId, newPassword, uniqueEmail } from '../helpers/users.js';
+import type { Exchange } from '../helpers/wire/http.js';
+import { sameShape, shapeOf } from '../helpers/wire/shape.js';
+import { attemptLogin, loginId, newPassword, uniqueEmail } from '../helpers/flows/users.js';
 
 /** Two answers an attacker must not be able to tell apart: same status, same body structure. */
 function expectAlike(known: Exchange, unknown: Exchange, what: string): void {

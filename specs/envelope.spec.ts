@@ -1,7 +1,7 @@
-import { Api } from '../helpers/api.js';
-import { check } from '../helpers/check.js';
+import { Api } from '../helpers/wire/api.js';
+import { check } from '../helpers/harness/check.js';
 import { fail } from '../helpers/checks.js';
-import { loginId, newUserInput, registerFields, tokensOf } from '../helpers/users.js';
+import { loginId, newUserInput, registerFields, tokensOf } from '../helpers/flows/users.js';
 
 check('ACC-ENV-001', async (t) => {
   const { api, checks, faker, loginAs } = t;

@@ -1,9 +1,10 @@
+import { NotApplicable } from '../helpers/outcome.js';
 import { describe } from 'vitest';
-import { check } from '../helpers/check.js';
-import { fail, NotApplicable } from '../helpers/checks.js';
-import { hammer, retryAfterSeconds } from '../helpers/throttle.js';
-import { claimsOf } from '../helpers/tokens.js';
-import { attemptLogin, loginId, newPassword } from '../helpers/users.js';
+import { check } from '../helpers/harness/check.js';
+import { fail } from '../helpers/checks.js';
+import { hammer, retryAfterSeconds } from '../helpers/flows/throttle.js';
+import { claimsOf } from '../helpers/wire/tokens.js';
+import { attemptLogin, loginId, newPassword } from '../helpers/flows/users.js';
 
 const HOUR = 3600;
 

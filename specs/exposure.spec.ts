@@ -1,9 +1,9 @@
-import { check, type CheckContext } from '../helpers/check.js';
+import { check, type CheckContext } from '../helpers/harness/check.js';
 import { expectEqual, expectThat, fail } from '../helpers/checks.js';
-import type { Exchange } from '../helpers/http.js';
-import { makePng } from '../helpers/images.js';
-import { pointer } from '../helpers/profile.js';
-import { expectUserEchoes, loginId, newUserInput, registerFields, tokensOf, userField, type Account } from '../helpers/users.js';
+import type { Exchange } from '../helpers/wire/http.js';
+import { makePng } from '../helpers/wire/images.js';
+import { pointer } from '../helpers/wire/profile.js';
+import { expectUserEchoes, loginId, newUserInput, registerFields, tokensOf, userField, type Account } from '../helpers/flows/users.js';
 
 const SECRET_KEY = /pass(word)?|hash|salt/i;
 const HASH_VALUE = /^(pbkdf2_sha\d+|argon2(id|i)?|bcrypt(_sha256)?|scrypt|sha\d+|md5)\$|^\$2[aby]\$\d+\$/;

@@ -1,5 +1,5 @@
-import type { RequirementId } from '../helpers/catalogue.js';
-import { check } from '../helpers/check.js';
+import type { RequirementId } from '../requirements/catalogue.js';
+import { check } from '../helpers/harness/check.js';
 
 check('ACC-LOC-001', async ({ api, checks, registerUser, faker }) => {
   const account = await registerUser();

@@ -1,6 +1,6 @@
-import { check } from '../helpers/check.js';
+import { check } from '../helpers/harness/check.js';
 import { expectSchema, expectThat } from '../helpers/checks.js';
-import { attemptLogin, expectUserEchoes, loginId, newPassword, tokensOf, uniqueEmail } from '../helpers/users.js';
+import { attemptLogin, expectUserEchoes, loginId, newPassword, tokensOf, uniqueEmail } from '../helpers/flows/users.js';
 
 for (const [id, by] of [['ACC-LOG-001', 'phone'], ['ACC-LOG-002', 'email'], ['ACC-LOG-006', 'username']] as const) {
   check(id, async ({ api, checks, registerUser }) => {

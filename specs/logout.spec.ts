@@ -1,5 +1,5 @@
-import { check, type CheckContext } from '../helpers/check.js';
-import { loginId, type Account } from '../helpers/users.js';
+import { check, type CheckContext } from '../helpers/harness/check.js';
+import { loginId, type Account } from '../helpers/flows/users.js';
 
 function logout(t: CheckContext, account: Account, credential: { token: string } | null = { token: account.access }) {
   return t.api.call('logout', { credential, fields: { refresh: account.refresh } });

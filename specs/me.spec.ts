@@ -1,6 +1,6 @@
-import { check } from '../helpers/check.js';
+import { check } from '../helpers/harness/check.js';
 import { expectSchema } from '../helpers/checks.js';
-import { expectUserEchoes } from '../helpers/users.js';
+import { expectUserEchoes } from '../helpers/flows/users.js';
 
 check('ACC-ME-001', async ({ api, checks, registerUser }) => {
   const account = await registerUser();

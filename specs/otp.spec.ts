@@ -1,9 +1,10 @@
-import { check, type CheckContext } from '../helpers/check.js';
-import { expectEqual, expectSchema, expectThat, fail, NotApplicable } from '../helpers/checks.js';
-import type { Exchange } from '../helpers/http.js';
-import { wrongCode } from '../helpers/otp.js';
-import { requestReset, resetPassword } from '../helpers/reset.js';
-import { expectUserEchoes, newPassword, tokensOf, uniquePhone, userField, type Account } from '../helpers/users.js';
+import { NotApplicable } from '../helpers/outcome.js';
+import { check, type CheckContext } from '../helpers/harness/check.js';
+import { expectEqual, expectSchema, expectThat, fail } from '../helpers/checks.js';
+import type { Exchange } from '../helpers/wire/http.js';
+import { wrongCode } from '../helpers/flows/otp.js';
+import { requestReset, resetPassword } from '../helpers/flows/reset.js';
+import { expectUserEchoes, newPassword, tokensOf, uniquePhone, userField, type Account } from '../helpers/flows/users.js';
 
 type Channel = 'email' | 'phone';
 

@@ -1,5 +1,5 @@
-import { check, type CheckContext } from '../helpers/check.js';
-import { attemptLogin, loginId, newPassword, type Account } from '../helpers/users.js';
+import { check, type CheckContext } from '../helpers/harness/check.js';
+import { attemptLogin, loginId, newPassword, type Account } from '../helpers/flows/users.js';
 
 function change(t: CheckContext, account: Account, oldPassword: string, next: string, confirm = next) {
   return t.api.call('changePassword', { credential: { token: account.access }, fields: { oldPassword, newPassword: next, newPasswordConfirm: confirm } });

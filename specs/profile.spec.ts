@@ -1,10 +1,10 @@
-import type { RequirementId } from '../helpers/catalogue.js';
-import { check, type CheckContext } from '../helpers/check.js';
+import type { RequirementId } from '../requirements/catalogue.js';
+import { check, type CheckContext } from '../helpers/harness/check.js';
 import { expectEqual, expectSchema, expectThat, fail } from '../helpers/checks.js';
-import type { Exchange } from '../helpers/http.js';
-import { makePng } from '../helpers/images.js';
-import type { UserField } from '../helpers/profile.js';
-import { uniqueEmail, userField, type Account } from '../helpers/users.js';
+import type { Exchange } from '../helpers/wire/http.js';
+import { makePng } from '../helpers/wire/images.js';
+import type { UserField } from '../helpers/wire/profile.js';
+import { uniqueEmail, userField, type Account } from '../helpers/flows/users.js';
 
 interface Changes {
   readonly email: string;

@@ -1,9 +1,10 @@
-import { check, type CheckContext } from '../helpers/check.js';
-import { fail, NotApplicable } from '../helpers/checks.js';
-import type { Exchange } from '../helpers/http.js';
-import { fireTogether, RACE_WIDTH, tally } from '../helpers/race.js';
-import { readResetSecret, requestResetOk, resetPassword, verifyResetCode } from '../helpers/reset.js';
-import { newPassword, newUserInput, registerFields, uniquePhone } from '../helpers/users.js';
+import { NotApplicable } from '../helpers/outcome.js';
+import { check, type CheckContext } from '../helpers/harness/check.js';
+import { fail } from '../helpers/checks.js';
+import type { Exchange } from '../helpers/wire/http.js';
+import { fireTogether, RACE_WIDTH, tally } from '../helpers/flows/race.js';
+import { readResetSecret, requestResetOk, resetPassword, verifyResetCode } from '../helpers/flows/reset.js';
+import { newPassword, newUserInput, registerFields, uniquePhone } from '../helpers/flows/users.js';
 
 /** Exactly one of the simultaneous requests succeeds (a 2xx); none crashes. */
 function expectExactlyOne(answers: readonly Exchange[], what: string): void {

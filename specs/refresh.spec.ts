@@ -1,8 +1,8 @@
-import { check } from '../helpers/check.js';
+import { check } from '../helpers/harness/check.js';
 import { expectSchema, expectThat, fail } from '../helpers/checks.js';
-import type { Exchange } from '../helpers/http.js';
-import { tamperSignature } from '../helpers/tokens.js';
-import type { CheckContext } from '../helpers/check.js';
+import type { Exchange } from '../helpers/wire/http.js';
+import { tamperSignature } from '../helpers/wire/tokens.js';
+import type { CheckContext } from '../helpers/harness/check.js';
 
 async function refreshed(t: CheckContext, refresh: string): Promise<{ ex: Exchange; access: string; rotated?: string }> {
   const ex = await t.api.call('refresh', { fields: { refresh } });

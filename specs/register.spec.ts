@@ -1,8 +1,8 @@
-import type { RequirementId } from '../helpers/catalogue.js';
-import { check } from '../helpers/check.js';
-import type { TargetProfile } from '../helpers/profile.js';
+import type { RequirementId } from '../requirements/catalogue.js';
+import { check } from '../helpers/harness/check.js';
+import type { TargetProfile } from '../helpers/wire/profile.js';
 import { expectEqual, expectSchema, expectThat } from '../helpers/checks.js';
-import { expectUserEchoes, newUserInput, registerFields, tokensOf, userField, type NewUser } from '../helpers/users.js';
+import { expectUserEchoes, newUserInput, registerFields, tokensOf, userField, type NewUser } from '../helpers/flows/users.js';
 
 check('ACC-REG-001', async ({ api, checks, faker }) => {
   const ex = await api.call('register', { fields: registerFields(newUserInput(faker, api.profile)) });

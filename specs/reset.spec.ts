@@ -1,6 +1,7 @@
+import { NotApplicable } from '../helpers/outcome.js';
 import { randomBytes } from 'node:crypto';
-import { check, type CheckContext } from '../helpers/check.js';
-import { NotApplicable } from '../helpers/checks.js';
+import { check, type CheckContext } from '../helpers/harness/check.js';
+
 import {
   confirmWithToken,
   crossSecret,
@@ -11,8 +12,8 @@ import {
   sameSecret,
   verifyResetCode,
   wrongSecret,
-} from '../helpers/reset.js';
-import { attemptLogin, loginId, newPassword, type Account } from '../helpers/users.js';
+} from '../helpers/flows/reset.js';
+import { attemptLogin, loginId, newPassword, type Account } from '../helpers/flows/users.js';
 
 for (const [id, by] of [['ACC-RST-001', 'phone'], ['ACC-RST-002', 'email']] as const) {
   check(id, async (t) => {

@@ -1,10 +1,10 @@
-import { Api } from '../helpers/api.js';
-import type { RequirementId } from '../helpers/catalogue.js';
-import { check, type CheckContext } from '../helpers/check.js';
+import { Api } from '../helpers/wire/api.js';
+import type { RequirementId } from '../requirements/catalogue.js';
+import { check, type CheckContext } from '../helpers/harness/check.js';
 import { fail } from '../helpers/checks.js';
-import type { Exchange } from '../helpers/http.js';
-import { operationsOf } from '../helpers/profile.js';
-import { newUserInput, registerFields, type NewUser } from '../helpers/users.js';
+import type { Exchange } from '../helpers/wire/http.js';
+import { operationsOf } from '../helpers/wire/profile.js';
+import { newUserInput, registerFields, type NewUser } from '../helpers/flows/users.js';
 
 /** Any answer but a 5xx or no answer at all: a refusal or an acceptance are both fine here. */
 function expectNoServerError(answers: readonly Exchange[]): void {

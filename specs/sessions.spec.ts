@@ -1,6 +1,6 @@
-import { check, type CheckContext } from '../helpers/check.js';
-import { readResetSecret, requestResetOk, resetPassword } from '../helpers/reset.js';
-import { newPassword, type Account } from '../helpers/users.js';
+import { check, type CheckContext } from '../helpers/harness/check.js';
+import { readResetSecret, requestResetOk, resetPassword } from '../helpers/flows/reset.js';
+import { newPassword, type Account } from '../helpers/flows/users.js';
 
 async function passwordChanged(t: CheckContext): Promise<Account> {
   const account = await t.registerUser();

@@ -1,7 +1,8 @@
-import { check, type CheckContext } from '../helpers/check.js';
-import { fail, NotApplicable } from '../helpers/checks.js';
-import { hammer, retryAfterSeconds, type Hammering } from '../helpers/throttle.js';
-import { attemptLogin, loginId, newPassword, type Account } from '../helpers/users.js';
+import { NotApplicable } from '../helpers/outcome.js';
+import { check, type CheckContext } from '../helpers/harness/check.js';
+import { fail } from '../helpers/checks.js';
+import { hammer, retryAfterSeconds, type Hammering } from '../helpers/flows/throttle.js';
+import { attemptLogin, loginId, newPassword, type Account } from '../helpers/flows/users.js';
 
 /** NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one account. */
 const LOGIN_LIMIT = 100;

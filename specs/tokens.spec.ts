@@ -1,6 +1,6 @@
-import { check } from '../helpers/check.js';
+import { check } from '../helpers/harness/check.js';
 import { expectThat, fail } from '../helpers/checks.js';
-import { claimsOf } from '../helpers/tokens.js';
+import { claimsOf } from '../helpers/wire/tokens.js';
 
 const MAX_ACCESS_LIFETIME_S = 3600;
 

@@ -1,9 +1,9 @@
-import type { Upload } from '../helpers/bodies.js';
-import { check, type CheckContext } from '../helpers/check.js';
+import type { Upload } from '../helpers/wire/bodies.js';
+import { check, type CheckContext } from '../helpers/harness/check.js';
 import { expectStatus, expectThat, fail } from '../helpers/checks.js';
-import type { Exchange } from '../helpers/http.js';
-import { makePng } from '../helpers/images.js';
-import { userField } from '../helpers/users.js';
+import type { Exchange } from '../helpers/wire/http.js';
+import { makePng } from '../helpers/wire/images.js';
+import { userField } from '../helpers/flows/users.js';
 
 async function upload(t: CheckContext, file: Upload): Promise<Exchange> {
   const account = await t.registerUser();

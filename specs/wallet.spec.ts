@@ -1,6 +1,6 @@
-import { check } from '../helpers/check.js';
+import { check } from '../helpers/harness/check.js';
 import { expectSchema, expectThat } from '../helpers/checks.js';
-import { pointer } from '../helpers/profile.js';
+import { pointer } from '../helpers/wire/profile.js';
 
 check('ACC-WAL-001', async ({ api, checks, registerUser }) => {
   const account = await registerUser();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { REQUIREMENTS } from '../helpers/catalogue.js';
+import { REQUIREMENTS } from '../requirements/catalogue.js';
 import { runCli } from './harness.js';
 
 describe.concurrent('the command line', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ConfigError, loadConfig } from '../helpers/config.js';
+import { ConfigError, loadConfig } from '../cli/config.js';
 
 function dirWithEnv(content?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'acc-config-'));

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { REQUIREMENTS } from '../helpers/catalogue.js';
+import { REQUIREMENTS } from '../requirements/catalogue.js';
 import { QUIRKS, type QuirkName } from '../reference/faults.js';
 import { startReferenceServer } from '../reference/server.js';
 import { HOOK_OTP_SOURCE, inapplicable as inapplicableTo, runCli, statusesOf } from './harness.js';

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { REQUIREMENTS } from '../helpers/catalogue.js';
+import { REQUIREMENTS } from '../requirements/catalogue.js';
 import { BIN, HOOK_OTP_SOURCE, ROOT, runCli, cleanEnvironment, inapplicable } from './harness.js';
 
 const IMAGE = 'accounts-conformance/reference:local';

@@ -4,9 +4,9 @@
  * requirements it declares, through that profile.
  */
 import { describe, expect, test } from 'vitest';
-import { notApplicable } from '../helpers/applicability.js';
-import { findRequirement, REQUIREMENTS, requirement, type RequirementId } from '../helpers/catalogue.js';
-import { loadProfile } from '../helpers/profile.js';
+import { notApplicable } from '../requirements/applicability.js';
+import { findRequirement, REQUIREMENTS, requirement, type RequirementId } from '../requirements/catalogue.js';
+import { loadProfile } from '../helpers/wire/profile.js';
 import { FLUTTER_AUTH_FAULTS } from '../reference/dialects/flutter-auth.js';
 import { MESSAGE_DATA_FAULTS } from '../reference/dialects/message-data.js';
 import { UNIVERSITY_FAULTS } from '../reference/dialects/university.js';

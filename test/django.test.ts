@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { REQUIREMENTS } from '../helpers/catalogue.js';
+import { REQUIREMENTS } from '../requirements/catalogue.js';
 import { ROOT, runCli } from './harness.js';
 
 // Real Django accounts stacks from Debian's packages (fixtures/django). .ci/run installs them; on a

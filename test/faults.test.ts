@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { REQUIREMENTS } from '../helpers/catalogue.js';
+import { REQUIREMENTS } from '../requirements/catalogue.js';
 import { FAULTS, TASKLINK_FAULTS } from '../reference/faults.js';
 import { startReferenceServer } from '../reference/server.js';
 import { HOOK_OTP_SOURCE, runCli, statusesOf } from './harness.js';

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Summary } from '../cli/reports.js';
-import { notApplicable } from '../helpers/applicability.js';
-import { requirement, type RequirementId } from '../helpers/catalogue.js';
-import { loadProfile } from '../helpers/profile.js';
+import { notApplicable } from '../requirements/applicability.js';
+import { requirement, type RequirementId } from '../requirements/catalogue.js';
+import { loadProfile } from '../helpers/wire/profile.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'bin', 'accounts-conformance.js');

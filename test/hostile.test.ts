@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type ExpectStatic } from 'vitest';
-import { REQUIREMENTS, type Flow } from '../helpers/catalogue.js';
+import { REQUIREMENTS, type Flow } from '../requirements/catalogue.js';
 import { startReferenceServer } from '../reference/server.js';
 import type { Result } from '../cli/verdicts.js';
 import type { Summary } from '../cli/reports.js';

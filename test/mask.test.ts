@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from 'vitest';
-import { clearSecrets, mask, registerSecret } from '../helpers/mask.js';
+import { clearSecrets, mask, registerSecret } from '../helpers/wire/mask.js';
 
 afterEach(clearSecrets);
 
@@ -30,9 +30,9 @@ test('short strings are not registered, so masking cannot erase ordinary text', 
 });
 
 test('reading tokens at the root of an answer registers the tokens only, not the other members', async () => {
-  const { Api } = await import('../helpers/api.js');
-  const { HttpClient } = await import('../helpers/http.js');
-  const { loadProfile } = await import('../helpers/profile.js');
+  const { Api } = await import('../helpers/wire/api.js');
+  const { HttpClient } = await import('../helpers/wire/http.js');
+  const { loadProfile } = await import('../helpers/wire/profile.js');
   const api = new Api(new HttpClient({ timeoutMs: 100, maxBodyBytes: 1024 }), loadProfile('djoser'), 'http://127.0.0.1:9/auth/');
   const json = { access: 'access-token-value', refresh: 'refresh-token-value', email: 'someone@example.com' };
   api.read({ json } as never, 'authTokens');

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FLOWS, REQUIREMENTS } from '../helpers/catalogue.js';
+import { FLOWS, REQUIREMENTS } from '../requirements/catalogue.js';
 import { FAULTS, FAULT_NAMES } from '../reference/faults.js';
 import { DIALECTS } from '../reference/server.js';
 import { ROOT } from './harness.js';

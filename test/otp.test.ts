@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { HttpClient } from '../helpers/http.js';
-import { codeFromBody, expandTemplate, otpReader } from '../helpers/otp.js';
+import { HttpClient } from '../helpers/wire/http.js';
+import { codeFromBody, expandTemplate, otpReader } from '../helpers/flows/otp.js';
 
 const client = new HttpClient({ timeoutMs: 2000, maxBodyBytes: 65536 });
 const req = { identifier: 'a+b@example.com', channel: 'email', purpose: 'verify' } as const;

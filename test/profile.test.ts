@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { notApplicable } from '../helpers/applicability.js';
-import { requirement } from '../helpers/catalogue.js';
-import { loadProfile, mergeProfiles, ProfileError } from '../helpers/profile.js';
+import { notApplicable } from '../requirements/applicability.js';
+import { requirement } from '../requirements/catalogue.js';
+import { loadProfile, mergeProfiles, ProfileError } from '../helpers/wire/profile.js';
 import { ROOT, runCli } from './harness.js';
 
 function profileFile(content: unknown): string {
@@ -40,8 +40,8 @@ describe('target profiles', () => {
   });
 
   test('a profile may present the token in another header, with or without a scheme word', async () => {
-    const { Api } = await import('../helpers/api.js');
-    const { HttpClient } = await import('../helpers/http.js');
+    const { Api } = await import('../helpers/wire/api.js');
+    const { HttpClient } = await import('../helpers/wire/http.js');
     const profile = loadProfile(profileFile({ extends: 'tasklink', name: 'acme', auth: { header: 'X-Auth-Token', scheme: null } }));
     const client = new HttpClient({ timeoutMs: 500, maxBodyBytes: 1024 });
     const ex = await new Api(client, profile, 'http://127.0.0.1:9/api/').call('me', { credential: { token: 'abc.def.ghi' } });
@@ -51,8 +51,8 @@ describe('target profiles', () => {
   });
 
   test('constant fields go with every call of their operation, unless the check sends the field itself', async () => {
-    const { Api } = await import('../helpers/api.js');
-    const { HttpClient } = await import('../helpers/http.js');
+    const { Api } = await import('../helpers/wire/api.js');
+    const { HttpClient } = await import('../helpers/wire/http.js');
     const profile = loadProfile(profileFile({ extends: 'tasklink', name: 'acme', constants: { login: { device_type: 'Web', 'client.id': 'suite' } } }));
     const client = new HttpClient({ timeoutMs: 500, maxBodyBytes: 1024 });
     const api = new Api(client, profile, 'http://127.0.0.1:9/api/');
@@ -65,7 +65,7 @@ describe('target profiles', () => {
   });
 
   test("a team's own schema file, relative to its profile, may $ref the shipped ones", async () => {
-    const { schemaViolations } = await import('../helpers/schemas.js');
+    const { schemaViolations } = await import('../helpers/wire/schemas.js');
     const path = profileFile({ extends: 'tasklink', name: 'acme', schemas: { user: './acme-user.json' } });
     writeFileSync(join(dirname(path), 'acme-user.json'), JSON.stringify({ $id: 'acme-user.json', allOf: [{ $ref: 'user.json' }], required: ['team'] }));
     const profile = loadProfile(path);

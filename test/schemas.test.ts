@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { schemaViolations } from '../helpers/schemas.js';
+import { schemaViolations } from '../helpers/wire/schemas.js';
 
 const user = {
   id: '550e8400-e29b-41d4-a716-446655440000',

@@ -7,10 +7,10 @@
  * Specs speak of "the reset secret" and "resetting with it"; only this module knows the steps.
  */
 import { randomBytes } from 'node:crypto';
-import type { CheckContext } from './check.js';
-import { fail } from './checks.js';
-import { registerSecret } from './mask.js';
-import type { Exchange } from './http.js';
+import type { CheckContext } from '../harness/check.js';
+import { fail } from '../checks.js';
+import { registerSecret } from '../wire/mask.js';
+import type { Exchange } from '../wire/http.js';
 import { wrongCode, type OtpChannel } from './otp.js';
 import type { Account } from './users.js';
 

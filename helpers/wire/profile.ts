@@ -125,7 +125,7 @@ export function refusalStatuses(profile: TargetProfile, kind: Refusal): readonly
 /** How a profile's flows go when it does not say: seed 000's ways. */
 const STYLE_DEFAULTS: Pick<TargetProfile, 'loginWith' | 'resetStyle' | 'otpStyle'> = { loginWith: 'email', resetStyle: 'code', otpStyle: 'verify' };
 
-export const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'profiles');
+export const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'profiles');
 
 /** A profile that cannot be used: the message names the file and the offending key. */
 export class ProfileError extends Error {

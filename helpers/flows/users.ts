@@ -3,14 +3,15 @@
  * reserved domain, and identifiers made unique per run so concurrent tests and repeated runs
  * never collide.
  */
+import { NotApplicable, SetupFailure } from '../outcome.js';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Faker } from '@faker-js/faker';
-import type { Api } from './api.js';
-import { fail, NotApplicable, SetupFailure, type Checks } from './checks.js';
-import type { Exchange } from './http.js';
-import { registerSecret } from './mask.js';
-import type { TargetProfile, UserField } from './profile.js';
-import { pointer } from './profile.js';
+import type { Api } from '../wire/api.js';
+import { fail, type Checks } from '../checks.js';
+import type { Exchange } from '../wire/http.js';
+import { registerSecret } from '../wire/mask.js';
+import type { TargetProfile, UserField } from '../wire/profile.js';
+import { pointer } from '../wire/profile.js';
 import type { Provisioner } from './provision.js';
 
 /** Registration input in neutral names. */

@@ -3,11 +3,12 @@
  * The profile turns neutral names into methods, paths and wire fields; every call returns the
  * recorded Exchange, whatever the server answered.
  */
+import { NotApplicable } from '../outcome.js';
 import { randomBytes } from 'node:crypto';
 import { jsonBody, multipartBody, nest, rawBody, type Upload } from './bodies.js';
 import type { Exchange, HttpClient, OutgoingBody } from './http.js';
 import { registerSecret } from './mask.js';
-import { NotApplicable } from './checks.js';
+
 import { pointer, type Operation, type OperationId, type PrivilegedField, type TargetProfile } from './profile.js';
 
 /** How a request authenticates: a token, a raw Authorization header, or nothing. */

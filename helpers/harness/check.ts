@@ -4,15 +4,16 @@
  * --strict); setup failures and missing OTPs end as skipped with the reason; every message
  * leaving the worker is masked.
  */
+import { ClockUnavailable, NotApplicable, OtpUnavailable, SetupFailure } from '../outcome.js';
 import { Faker, en } from '@faker-js/faker';
 import { test } from 'vitest';
-import { notApplicable } from './applicability.js';
-import { requirement, titleOf, type Level, type RequirementId } from './catalogue.js';
-import { NotApplicable, SetupFailure } from './checks.js';
-import { mask } from './mask.js';
-import { OtpUnavailable, type OtpRequest } from './otp.js';
-import { ClockUnavailable, runtime, type Runtime } from './runtime.js';
-import { loginAs, registerUser, type Account, type NewUser, type Tokens } from './users.js';
+import { notApplicable } from '../../requirements/applicability.js';
+import { requirement, titleOf, type Level, type RequirementId } from '../../requirements/catalogue.js';
+
+import { mask } from '../wire/mask.js';
+import { type OtpRequest } from '../flows/otp.js';
+import { runtime, type Runtime } from './runtime.js';
+import { loginAs, registerUser, type Account, type NewUser, type Tokens } from '../flows/users.js';
 
 export interface RequirementMeta {
   readonly id: string;

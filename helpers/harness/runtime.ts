@@ -2,15 +2,16 @@
  * The per-worker runtime of a conformance run: settings handed over by the CLI through vitest's
  * `provide`, one keep-alive HTTP client, the target profile, the Api and the OTP reader.
  */
+import { ClockUnavailable } from '../outcome.js';
 import { inject } from 'vitest';
-import { Api } from './api.js';
-import { jsonBody } from './bodies.js';
-import { Checks } from './checks.js';
-import type { OtpSource, ProvisionSource } from './config.js';
-import { HttpClient } from './http.js';
-import { otpReader, type OtpReader } from './otp.js';
-import { loadProfile, type TargetProfile } from './profile.js';
-import { provisioner, type Provisioner } from './provision.js';
+import { Api } from '../wire/api.js';
+import { jsonBody } from '../wire/bodies.js';
+import { Checks } from '../checks.js';
+import type { OtpSource, ProvisionSource } from '../../cli/config.js';
+import { HttpClient } from '../wire/http.js';
+import { otpReader, type OtpReader } from '../flows/otp.js';
+import { loadProfile, type TargetProfile } from '../wire/profile.js';
+import { provisioner, type Provisioner } from '../flows/provision.js';
 
 export interface RunSettings {
   readonly baseUrl: string;
@@ -31,11 +32,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     accounts: RunSettings;
   }
-}
-
-/** The target's clock hook is missing or did not answer: checks that need it are skipped. */
-export class ClockUnavailable extends Error {
-  override readonly name = 'ClockUnavailable';
 }
 
 export interface Clock {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { FLOWS, type Flow } from './catalogue.js';
+import { FLOWS, type Flow } from '../requirements/catalogue.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

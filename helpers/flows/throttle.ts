@@ -2,7 +2,7 @@
  * Bounded hammering for the brute-force checks: send until the first throttled answer, never
  * more than the bound (the issue's ~110 requests per check).
  */
-import type { Exchange } from './http.js';
+import type { Exchange } from '../wire/http.js';
 
 /** Answers that mean "throttled": Too Many Requests, or Locked for lockout schemes. */
 export const THROTTLED = [429, 423];

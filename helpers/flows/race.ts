@@ -3,8 +3,8 @@
  * all in flight together, so the pool holds N open keep-alive sockets), then every request is
  * launched in the same tick: the server sees them as close together as one client can send.
  */
-import type { Api } from './api.js';
-import type { Exchange } from './http.js';
+import type { Api } from '../wire/api.js';
+import type { Exchange } from '../wire/http.js';
 
 export const RACE_WIDTH = 8;
 

@@ -2,11 +2,12 @@
  * OTP sources: how the suite reads the codes the server sends. Pluggable so that a fixed test
  * code, an HTTP hook on the target or a shell command can each stand in for an inbox.
  */
+import { OtpUnavailable } from '../outcome.js';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { childEnvironment, type OtpSource } from './config.js';
-import type { Exchange, HttpClient } from './http.js';
-import { registerSecret } from './mask.js';
+import { childEnvironment, type OtpSource } from '../../cli/config.js';
+import type { Exchange, HttpClient } from '../wire/http.js';
+import { registerSecret } from '../wire/mask.js';
 
 export type OtpChannel = 'email' | 'phone';
 export type OtpPurpose = 'verify' | 'reset';
@@ -21,10 +22,6 @@ export interface OtpRequest {
 export interface ResetLink {
   readonly uid: string;
   readonly token: string;
-}
-
-export class OtpUnavailable extends Error {
-  override readonly name = 'OtpUnavailable';
 }
 
 const POLL_MS = 100;

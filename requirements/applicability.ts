@@ -3,7 +3,7 @@
  * field the profile declares absent is skipped as "not applicable", with the reason, never failed.
  */
 import type { Flow, Requirement } from './catalogue.js';
-import type { OperationId, OtpStyle, ResetStyle, TargetProfile, UserField } from './profile.js';
+import type { OperationId, OtpStyle, ResetStyle, TargetProfile, UserField } from '../helpers/wire/profile.js';
 
 /**
  * `users`: the check needs accounts of its own, made by the register operation or, for an API

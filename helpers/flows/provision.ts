@@ -5,9 +5,9 @@
  * would. The user is described in neutral names, the same for every dialect.
  */
 import { execFile } from 'node:child_process';
-import { childEnvironment, type ProvisionSource } from './config.js';
-import { jsonBody } from './bodies.js';
-import type { HttpClient } from './http.js';
+import { childEnvironment, type ProvisionSource } from '../../cli/config.js';
+import { jsonBody } from '../wire/bodies.js';
+import type { HttpClient } from '../wire/http.js';
 import type { NewUser } from './users.js';
 
 export type Provisioner = (user: NewUser) => Promise<void>;
