@@ -26,6 +26,29 @@ export const OPERATION_IDS = [
 ] as const;
 export type OperationId = (typeof OPERATION_IDS)[number];
 
+/**
+ * The neutral request fields each operation knows. A profile maps some of them to wire names;
+ * a check that sends a field is not applicable where the profile does not map it, and a profile
+ * that names a field outside this list is refused (a typo such as `emial`).
+ */
+export const REQUEST_FIELDS = {
+  register: ['email', 'username', 'password', 'passwordConfirm', 'fullName', 'role', 'firstName', 'lastName', 'phone'],
+  login: ['username', 'password'],
+  refresh: ['refresh'],
+  sendOtp: ['phone', 'channel', 'email'],
+  verifyOtp: ['phone', 'code', 'channel', 'email'],
+  me: [],
+  updateProfile: ['email', 'role', 'fullName', 'bio', 'dateOfBirth', 'gender', 'image', 'firstName', 'lastName', 'username', 'phone'],
+  changePassword: ['oldPassword', 'newPassword', 'newPasswordConfirm'],
+  updateLocation: ['latitude', 'longitude'],
+  resetRequest: ['identifier'],
+  resetVerify: ['identifier', 'code'],
+  resetConfirm: ['uid', 'token', 'newPassword', 'newPasswordConfirm', 'resetToken', 'identifier', 'code'],
+  wallet: [],
+  logout: ['refresh'],
+} as const satisfies Readonly<Record<OperationId, readonly string[]>>;
+export type RequestField<Op extends OperationId = OperationId> = (typeof REQUEST_FIELDS)[Op][number];
+
 export interface Operation {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
