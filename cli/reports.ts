@@ -101,7 +101,7 @@ export function junitXml(summary: Summary): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="accounts-conformance" tests="${r.length}" failures="${summary.failed}" errors="0" skipped="${summary.skipped}" time="${(summary.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-const STATUS_STYLE: Record<Status, string> = { passed: '#1a7f37', failed: '#cf222e', warning: '#9a6700', skipped: '#6e7781' };
+const STATUS_STYLE: Record<Status, string> = { passed: '#1a7f37', failed: '#cf222e', warning: '#9a6700', skipped: '#6e7781', error: '#8250df' };
 
 export function htmlReport(summary: Summary): string {
   const rows = summary.results

@@ -8,8 +8,10 @@ import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/nod
 import { REQUIREMENTS, findRequirement, type Flow, type Level, type Requirement } from '../requirements/catalogue.js';
 import { BREAKER_MARK } from '../helpers/wire/http.js';
 import { mask } from '../helpers/wire/mask.js';
+import type { Skip } from '../helpers/outcome.js';
 
-export type Status = 'passed' | 'failed' | 'warning' | 'skipped';
+/** `error`: the suite itself crashed in this check (a harness error, JUnit `<error>`), not a finding about the target. */
+export type Status = 'passed' | 'failed' | 'warning' | 'skipped' | 'error';
 
 export interface Result {
   readonly id: string;
@@ -20,6 +22,8 @@ export interface Result {
   readonly source: string;
   readonly message: string;
   readonly durationMs: number;
+  /** For a skipped check: the kind of reason (not applicable, setup failed, inconclusive, ...). */
+  readonly skip?: Skip;
   /** For a SHOULD finding: why it is only a warning, and the usual fix. */
   readonly advice?: string;
 }
