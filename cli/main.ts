@@ -13,6 +13,7 @@ import { Writable } from 'node:stream';
 import type { RunSettings } from '../helpers/harness/runtime.js';
 import { loadProfile, ProfileError, profilePath, type TargetProfile } from '../helpers/wire/profile.js';
 import { notApplicable } from '../requirements/applicability.js';
+import { levelFor, statementOf } from '../requirements/statement.js';
 import { consoleSummary, reportPaths, summarize, writeReports } from './reports.js';
 import { VerdictCollector } from './verdicts.js';
 
@@ -34,7 +35,7 @@ function version(): string {
 function catalogueText(profile: TargetProfile, provisioning: boolean): string {
   const rows = REQUIREMENTS.map((r) => {
     const missing = notApplicable(r, profile, { provisioning });
-    return `${r.id.padEnd(13)} ${r.level.padEnd(6)} ${r.flow.padEnd(11)} ${r.title}  [${r.source}]${missing ? `  (not applicable: ${missing})` : ''}`;
+    return `${r.id.padEnd(13)} ${levelFor(r, profile).padEnd(6)} ${r.flow.padEnd(11)} ${statementOf(r, profile)}  [${r.source}]${missing ? `  (not applicable: ${missing})` : ''}`;
   });
   const header = `${'id'.padEnd(13)} ${'level'.padEnd(6)} ${'flow'.padEnd(11)} statement  [source]`;
   return [`profile ${profile.name}: ${profile.description}`, '', header, ...rows, '', `${REQUIREMENTS.length} requirements`].join('\n');
@@ -211,7 +212,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     return EXIT.noRun;
   }
   const flows = config.only ?? FLOWS;
-  const collector = new VerdictCollector();
+  const collector = new VerdictCollector(profile);
   // Ctrl-C or a CI cancel: stop what the suite started (a container above all) before leaving.
   const interrupted = (signal: NodeJS.Signals) => {
     console.error(`accounts-conformance: ${signal}, stopping the target`);

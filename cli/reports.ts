@@ -34,6 +34,8 @@ export interface Summary {
   readonly failed: number;
   readonly warnings: number;
   readonly skipped: number;
+  /** Checks in which the suite itself crashed (harness errors): not findings, but the run is not conforming either. */
+  readonly errors: number;
   readonly exitCode: 0 | 1;
   readonly problems: readonly string[];
   readonly results: readonly Result[];
@@ -44,6 +46,7 @@ const count = (results: readonly Result[], status: Status) => results.filter((r)
 export function summarize(info: RunInfo, results: readonly Result[]): Summary {
   const failed = count(results, 'failed');
   const warnings = count(results, 'warning');
+  const errors = count(results, 'error');
   return {
     tool: { name: 'accounts-conformance', version: info.version },
     target: { baseUrl: info.baseUrl, embedded: info.embedded, profile: info.profile, otpSource: info.otpSource },
@@ -55,7 +58,8 @@ export function summarize(info: RunInfo, results: readonly Result[]): Summary {
     failed,
     warnings,
     skipped: count(results, 'skipped'),
-    exitCode: failed > 0 || (info.strict && warnings > 0) ? 1 : 0,
+    errors,
+    exitCode: failed > 0 || errors > 0 || (info.strict && warnings > 0) ? 1 : 0,
     problems: info.problems.map(mask),
     results,
   };
@@ -80,6 +84,8 @@ function junitCase(r: Result): string {
   switch (r.status) {
     case 'failed':
       return `${open}\n      <failure message="${first}" type="${r.level}">${escapeXml(r.message)}</failure>\n    </testcase>`;
+    case 'error':
+      return `${open}\n      <error message="${first}" type="harness">${escapeXml(r.message)}</error>\n    </testcase>`;
     case 'skipped':
       return `${open}\n      <skipped message="${first}"/>\n    </testcase>`;
     case 'warning':
@@ -95,10 +101,10 @@ export function junitXml(summary: Summary): string {
     .map((rs) => {
       const flow = (rs[0] as Result).flow;
       const time = rs.reduce((s, r) => s + r.durationMs, 0) / 1000;
-      return `  <testsuite name="${flow}" tests="${rs.length}" failures="${count(rs, 'failed')}" errors="0" skipped="${count(rs, 'skipped')}" time="${time.toFixed(3)}">\n${rs.map(junitCase).join('\n')}\n  </testsuite>`;
+      return `  <testsuite name="${flow}" tests="${rs.length}" failures="${count(rs, 'failed')}" errors="${count(rs, 'error')}" skipped="${count(rs, 'skipped')}" time="${time.toFixed(3)}">\n${rs.map(junitCase).join('\n')}\n  </testsuite>`;
     });
   const r = summary.results;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="accounts-conformance" tests="${r.length}" failures="${summary.failed}" errors="0" skipped="${summary.skipped}" time="${(summary.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="accounts-conformance" tests="${r.length}" failures="${summary.failed}" errors="${summary.errors}" skipped="${summary.skipped}" time="${(summary.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 const STATUS_STYLE: Record<Status, string> = { passed: '#1a7f37', failed: '#cf222e', warning: '#9a6700', skipped: '#6e7781', error: '#8250df' };
@@ -167,8 +173,9 @@ function indent(text: string, prefix: string, maxLines = 14): string {
 
 export function consoleSummary(summary: Summary, paths: ReportPaths, flows: readonly Flow[]): string {
   const out: string[] = [];
-  for (const r of summary.results.filter((x) => x.status === 'failed' || x.status === 'warning')) {
-    out.push(`${r.status === 'failed' ? '✗ FAILED ' : '! WARNING'} ${r.id} (${r.level}) ${r.title}`, indent(r.message, '    '));
+  const marks: Partial<Record<Status, string>> = { failed: '✗ FAILED ', warning: '! WARNING', error: '‼ ERROR  ' };
+  for (const r of summary.results.filter((x) => marks[x.status])) {
+    out.push(`${marks[r.status]} ${r.id} (${r.level}) ${r.title}`, indent(r.message, '    '));
     if (r.advice) out.push(indent(r.advice, '    ↳ '));
     out.push('');
   }
@@ -180,14 +187,16 @@ export function consoleSummary(summary: Summary, paths: ReportPaths, flows: read
   }
   out.push('-'.repeat(header.length));
   out.push(`${'total'.padEnd(10)} ${String(summary.passed).padStart(6)} ${String(summary.failed).padStart(6)} ${String(summary.warnings).padStart(8)} ${String(summary.skipped).padStart(7)}`, '');
-  const skippedReasons = [...new Set(summary.results.filter((r) => r.status === 'skipped').map((r) => r.message))];
-  for (const reason of skippedReasons.slice(0, 5)) out.push(`skipped: ${reason}`);
+  // Every distinct reason, with how many checks it skipped: a hidden reason hides a cause.
+  const reasons = new Map<string, number>();
+  for (const r of summary.results.filter((x) => x.status === 'skipped')) reasons.set(r.message, (reasons.get(r.message) ?? 0) + 1);
+  for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1])) out.push(`skipped ${String(n).padStart(3)} × ${reason.split('\n')[0]}`);
   for (const p of summary.problems) out.push(`problem: ${p}`);
   out.push(
     `target ${summary.target.baseUrl}${summary.target.embedded ? ' (embedded reference server)' : ''}, profile ${summary.target.profile}, OTP source: ${summary.target.otpSource}`,
     `seed ${summary.seed} (replay with --seed ${summary.seed}), ${(summary.durationMs / 1000).toFixed(1)} s`,
     `reports: ${paths.summary}, ${paths.junit}, ${paths.html}, ${paths.vitestHtml}`,
-    `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.warnings} warnings — exit ${summary.exitCode}`,
+    `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.warnings} warnings${summary.errors ? `, ${summary.errors} harness errors` : ''} — exit ${summary.exitCode}`,
   );
   return out.join('\n');
 }

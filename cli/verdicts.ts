@@ -1,14 +1,19 @@
 /**
  * Verdicts: the one vocabulary of the product. A vitest reporter collects each requirement's
- * outcome from the test run; requirements of the selected flows that produced no result (a spec
+ * outcome from the task meta the check wrapper wrote (helpers/harness/check.ts), as data, never
+ * parsed back from messages. Requirements of the selected flows that produced no result (a spec
  * that failed to load, a run cut short) are failed as "did not run", never silently dropped.
+ * Statements and levels are the profile's (requirements/statement.ts).
  */
 import { basename } from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
-import { REQUIREMENTS, findRequirement, type Flow, type Level, type Requirement } from '../requirements/catalogue.js';
+import type { RequirementMeta } from '../helpers/harness/check.js';
+import type { Probe, Skip } from '../helpers/outcome.js';
 import { BREAKER_MARK } from '../helpers/wire/http.js';
 import { mask } from '../helpers/wire/mask.js';
-import type { Skip } from '../helpers/outcome.js';
+import type { TargetProfile } from '../helpers/wire/profile.js';
+import { REQUIREMENTS, findRequirement, type Flow, type Level, type Requirement } from '../requirements/catalogue.js';
+import { adviceFor, levelFor, statementOf } from '../requirements/statement.js';
 
 /** `error`: the suite itself crashed in this check (a harness error, JUnit `<error>`), not a finding about the target. */
 export type Status = 'passed' | 'failed' | 'warning' | 'skipped' | 'error';
@@ -16,40 +21,49 @@ export type Status = 'passed' | 'failed' | 'warning' | 'skipped' | 'error';
 export interface Result {
   readonly id: string;
   readonly flow: Flow;
+  /** The level for this profile (a seed-only MUST is a SHOULD for a profile of another contract). */
   readonly level: Level;
   readonly status: Status;
+  /** The statement in the profile's words. */
   readonly title: string;
   readonly source: string;
   readonly message: string;
   readonly durationMs: number;
   /** For a skipped check: the kind of reason (not applicable, setup failed, inconclusive, ...). */
   readonly skip?: Skip;
+  /** What the check sent: operation, neutral fields, status answered. */
+  readonly probes?: readonly Probe[];
   /** For a SHOULD finding: why it is only a warning, and the usual fix. */
   readonly advice?: string;
 }
 
-interface Meta {
-  requirement?: { warning?: string };
-}
+type Verdict = Pick<Result, 'status' | 'message' | 'skip' | 'probes'>;
 
-function verdictOf(test: TestCase): Pick<Result, 'status' | 'message'> {
+function verdictOf(test: TestCase): Verdict {
   const result = test.result();
-  const meta = test.meta() as Meta;
+  const meta = test.meta().requirement as RequirementMeta | undefined;
+  const probes = meta?.probes.length ? meta.probes : undefined;
+  const vitestErrors = result.state === 'failed' ? result.errors.map((e) => e.message).join('\n') : '';
   switch (result.state) {
     case 'passed':
-      return meta.requirement?.warning ? { status: 'warning', message: meta.requirement.warning } : { status: 'passed', message: '' };
+      return meta?.verdict === 'warning' ? { status: 'warning', message: meta.message, probes } : { status: 'passed', message: '', probes };
     case 'skipped':
-      return { status: 'skipped', message: result.note ?? 'skipped' };
+      return { status: 'skipped', message: meta?.skip?.reason ?? result.note ?? 'skipped', skip: meta?.skip, probes };
     case 'failed':
-      return { status: 'failed', message: result.errors.map((e) => e.message).join('\n') || 'failed' };
+      // The wrapper decided failed or error; a vitest timeout or a crash outside it is a failure with vitest's words.
+      if (meta?.verdict === 'error') return { status: 'error', message: meta.message, probes };
+      if (meta?.verdict === 'failed' && meta.message !== 'the check did not finish') return { status: 'failed', message: meta.message, probes };
+      return { status: 'failed', message: vitestErrors || 'failed', probes };
     default:
-      return { status: 'failed', message: 'the check did not finish' };
+      return { status: 'failed', message: 'the check did not finish', probes };
   }
 }
 
 export class VerdictCollector implements Reporter {
   private readonly results = new Map<string, Result>();
   readonly problems: string[] = [];
+
+  constructor(private readonly profile: TargetProfile | null = null) {}
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>): void {
     for (const module of modules) {
@@ -67,9 +81,18 @@ export class VerdictCollector implements Reporter {
       return;
     }
     const verdict = verdictOf(test);
-    const finding = req.level === 'SHOULD' && (verdict.status === 'warning' || verdict.status === 'failed');
-    const advice = finding ? `SHOULD (${req.source}): a warning, not a failure, unless --strict. ${req.advice ?? ''}`.trim() : undefined;
-    this.results.set(id, { ...base(req), ...verdict, message: mask(verdict.message), durationMs: Math.round(test.diagnostic()?.duration ?? 0), ...(advice ? { advice } : {}) });
+    const level = levelFor(req, this.profile);
+    const finding = level === 'SHOULD' && (verdict.status === 'warning' || verdict.status === 'failed');
+    const advice = finding ? `SHOULD (${req.source}): a warning, not a failure, unless --strict. ${adviceFor(req, this.profile) ?? ''}`.trim() : undefined;
+    const skip = verdict.skip ? { ...verdict.skip, reason: mask(verdict.skip.reason) } : undefined;
+    this.results.set(id, {
+      ...base(req, this.profile),
+      ...verdict,
+      message: mask(verdict.message),
+      ...(skip ? { skip } : {}),
+      durationMs: Math.round(test.diagnostic()?.duration ?? 0),
+      ...(advice ? { advice } : {}),
+    });
   }
 
   /** Every requirement of the selected flows, in catalogue order. */
@@ -80,14 +103,14 @@ export class VerdictCollector implements Reporter {
     }
     return REQUIREMENTS.filter((r) => flows.includes(r.flow)).map((r) => {
       const result = this.results.get(r.id);
-      if (!result) return { ...base(r), status: 'failed', message: notRunMessage(this.problems), durationMs: 0 };
+      if (!result) return { ...base(r, this.profile), status: 'failed', message: notRunMessage(this.problems), durationMs: 0 };
       return orphanedSetupFailure(result, flows) ?? result;
     });
   }
 }
 
-function base(req: Requirement): Pick<Result, 'id' | 'flow' | 'level' | 'title' | 'source'> {
-  return { id: req.id, flow: req.flow, level: req.level, title: req.title, source: req.source };
+function base(req: Requirement, profile: TargetProfile | null): Pick<Result, 'id' | 'flow' | 'level' | 'title' | 'source'> {
+  return { id: req.id, flow: req.flow, level: levelFor(req, profile), title: statementOf(req, profile), source: req.source };
 }
 
 /**
@@ -96,11 +119,12 @@ function base(req: Requirement): Pick<Result, 'id' | 'flow' | 'level' | 'title' 
  * partial run can never pass over a broken prerequisite.
  */
 function orphanedSetupFailure(result: Result, flows: readonly Flow[]): Result | null {
-  const prerequisite = /^setup failed: (ACC-[A-Z]+-\d+)/.exec(result.message)?.[1];
+  const prerequisite = result.skip?.kind === 'setup-failed' ? result.skip.prerequisite : undefined;
   if (result.status !== 'skipped' || !prerequisite) return null;
   const req = findRequirement(prerequisite);
   if (!req || flows.includes(req.flow)) return null;
-  return { ...result, status: 'failed', message: `${result.message}\n(${prerequisite} was not selected with --only, so this check reports its failure)` };
+  const { skip: _skip, ...rest } = result;
+  return { ...rest, status: 'failed', message: `${result.message}\n(${prerequisite} was not selected with --only, so this check reports its failure)` };
 }
 
 function notRunMessage(problems: readonly string[]): string {

@@ -8,6 +8,8 @@
  * - skipped: the check could not tell, with the kind of reason;
  * - error: the suite itself crashed (a harness error, JUnit `<error>`), not a finding.
  */
+import type { SetupStep } from '../requirements/model.js';
+
 export type Verdict = 'passed' | 'failed' | 'warning' | 'skipped' | 'error';
 
 export const SKIP_KINDS = ['not-applicable', 'setup-failed', 'no-code-source', 'no-clock', 'inconclusive'] as const;
@@ -37,14 +39,18 @@ export interface Outcome {
 
 /** The target broke the rule under test. */
 export class CheckFailure extends Error {
-  override readonly name = 'CheckFailure';
+  override readonly name: string = 'CheckFailure';
 }
 
-/** A prerequisite failed: the requirement under test was not reached. */
+/**
+ * A setup step failed (registering or logging in a user of the check's own): the requirement
+ * under test was not reached. The catalogue says which requirement the step is; the harness
+ * reports the failure there, and skips this check with that prerequisite.
+ */
 export class SetupFailure extends Error {
   override readonly name = 'SetupFailure';
   constructor(
-    readonly requirementId: string,
+    readonly step: SetupStep,
     message: string,
   ) {
     super(message);

@@ -1,86 +1,27 @@
 /**
- * Which requirements a target profile can be checked for. A requirement whose operation or
- * field the profile declares absent is skipped as "not applicable", with the reason, never failed.
+ * Which requirements a target can be checked for, computed from each requirement's `needs`
+ * alone. A requirement whose operation, field, style or capability the profile lacks is skipped
+ * as "not applicable", with the reason, never failed; one that needs a code source or the clock
+ * hook the run lacks is skipped with that kind of reason.
  */
-import type { Flow, Requirement } from './catalogue.js';
-import type { OperationId, OtpStyle, ResetStyle, TargetProfile, UserField } from '../helpers/wire/profile.js';
+import type { OperationId, OtpStyle, ResetStyle, TargetProfile } from '../helpers/wire/profile.js';
+import type { SkipKind } from '../helpers/outcome.js';
+import type { Capability, Needs, RequestFields, Requirement } from './model.js';
 
-/**
- * `users`: the check needs accounts of its own, made by the register operation or, for an API
- * without one, by a provisioning source (--provision).
- */
-type Need = OperationId | 'users';
+/** What the run knows beyond the profile. */
+export interface RunFacts {
+  /** A provisioning source makes users (--provision). */
+  readonly provisioning: boolean;
+  /** How codes are read: none, a fixed code from the configuration, or the server's own. */
+  readonly codes?: 'none' | 'fixed' | 'real';
+  /** The target's clock hook is configured. */
+  readonly clock?: boolean;
+}
 
-const FLOW_NEEDS: Readonly<Record<Flow, readonly Need[]>> = {
-  envelope: ['login'],
-  register: ['register'],
-  login: ['users', 'login'],
-  refresh: ['users', 'refresh'],
-  auth: ['users'],
-  otp: ['sendOtp', 'verifyOtp'],
-  me: ['users', 'me'],
-  profile: ['users', 'updateProfile', 'me'],
-  password: ['users', 'changePassword', 'login'],
-  reset: ['users', 'resetRequest', 'resetConfirm', 'login'],
-  wallet: ['users', 'wallet'],
-  location: ['users', 'updateLocation'],
-  logout: ['users', 'logout', 'refresh'],
-  tokens: ['users', 'me'],
-  sessions: ['users', 'changePassword', 'me', 'refresh'],
-  enumeration: ['users'],
-  exposure: ['users', 'login', 'me'],
-  uploads: ['users', 'updateProfile'],
-  robustness: ['users'],
-  races: ['users'],
-  throttling: ['users', 'login'],
-  expiry: ['users', 'me'],
-};
-
-/** Extra operations some requirements need beyond their flow's. */
-const REQUIREMENT_NEEDS: Readonly<Record<string, readonly Need[]>> = {
-  'ACC-OTP-003': ['users'],
-  'ACC-OTP-004': ['users', 'me'],
-  'ACC-OTP-005': ['users', 'me'],
-  'ACC-OTP-006': ['users'],
-  'ACC-OTP-007': ['users'],
-  'ACC-OTP-008': ['users', 'me'],
-  'ACC-OTP-011': ['users', 'resetConfirm'],
-  'ACC-OTP-012': ['users'],
-  'ACC-RST-009': ['resetVerify'],
-  'ACC-RST-010': ['resetVerify'],
-  'ACC-ROB-001': ['register'],
-  'ACC-ROB-002': ['register'],
-  'ACC-ROB-003': ['register'],
-  'ACC-RACE-001': ['register'],
-  'ACC-EXP-002': ['register', 'wallet', 'updateProfile'],
-  'ACC-ENV-001': ['users'],
-  'ACC-ENV-003': ['me'],
-  'ACC-REF-002': ['me'],
-  'ACC-LOG-005': ['me'],
-  'ACC-SES-003': ['resetRequest', 'resetConfirm'],
-  'ACC-ENUM-001': ['resetRequest'],
-  'ACC-ENUM-002': ['login'],
-  'ACC-RACE-002': ['sendOtp', 'verifyOtp'],
-  'ACC-RACE-003': ['resetRequest', 'resetConfirm'],
-  'ACC-RACE-004': ['refresh'],
-  'ACC-THR-003': ['sendOtp'],
-  'ACC-THR-004': ['resetRequest'],
-  'ACC-CLK-002': ['sendOtp', 'verifyOtp', 'login'],
-  'ACC-CLK-003': ['login'],
-  'ACC-WAL-002': ['wallet'],
-};
-
-/** Requirements that hold for some ways of resetting a password or of using an OTP only. */
-const STYLE_NEEDS: Readonly<Record<string, { readonly reset?: readonly ResetStyle[]; readonly otp?: readonly OtpStyle[] }>> = {
-  'ACC-RST-009': { reset: ['three-step'] },
-  'ACC-RST-010': { reset: ['three-step'] },
-  'ACC-OTP-011': { reset: ['code', 'three-step'], otp: ['verify'] },
-  ...Object.fromEntries(['001', '002', '003', '004', '005', '006', '007', '008'].map((n) => [`ACC-OTP-${n}`, { otp: ['verify'] as const }])),
-  ...Object.fromEntries(['013', '014', '015', '016', '017', '018'].map((n) => [`ACC-OTP-${n}`, { otp: ['sign-in'] as const }])),
-  'ACC-RACE-002': { otp: ['verify'] },
-  'ACC-THR-003': { otp: ['verify'] },
-  'ACC-CLK-002': { otp: ['verify'] },
-};
+export interface Unmet {
+  readonly kind: Extract<SkipKind, 'not-applicable' | 'no-code-source' | 'no-clock'>;
+  readonly reason: string;
+}
 
 const RESET_STYLE_WORDS: Readonly<Record<ResetStyle, string>> = {
   code: 'resets a password with identifier, code and new password in one call',
@@ -93,53 +34,100 @@ const OTP_STYLE_WORDS: Readonly<Record<OtpStyle, string>> = {
   'sign-in': 'uses codes to sign in by phone, not to verify a signed-in user',
 };
 
-/** Requirements about the login identifier. */
-const LOGIN_NEEDS: Readonly<Record<string, 'email' | 'username'>> = { 'ACC-LOG-002': 'email', 'ACC-LOG-006': 'username' };
-
-/** Requirements about the phone number: they need a phone field at registration. */
-const PHONE_REQUIREMENTS = new Set(['ACC-REG-006', 'ACC-REG-007', 'ACC-REG-008', 'ACC-REG-015', 'ACC-LOG-001', 'ACC-OTP-002', 'ACC-OTP-005', 'ACC-RST-001']);
-
-/** User fields (pointers into the dialect's user) some requirements need. */
-const USER_FIELD_NEEDS: Readonly<Record<string, readonly UserField[]>> = {
-  'ACC-REG-003': ['phoneVerified', 'emailVerified'],
-  'ACC-REG-004': ['fullName'],
-  'ACC-REG-005': ['role'],
-  'ACC-REG-016': ['emailVerified', 'phoneVerified', 'rating', 'tasksPosted', 'tasksCompleted'],
-  'ACC-EXP-002': ['tasksPosted'],
+/** The fields each reset style sends, step by step. */
+const RESET_STYLE_FIELDS: Readonly<Record<ResetStyle, RequestFields>> = {
+  code: { resetRequest: ['identifier'], resetConfirm: ['identifier', 'code', 'newPassword'] },
+  'three-step': { resetRequest: ['identifier'], resetVerify: ['identifier', 'code'], resetConfirm: ['resetToken', 'newPassword'] },
+  link: { resetRequest: ['identifier'], resetConfirm: ['uid', 'token', 'newPassword'] },
 };
 
-/** Requirements about fields a client sends: they need the dialect to have the field. */
-const REQUEST_FIELD_NEEDS: Readonly<Record<string, readonly [OperationId, string]>> = {
-  'ACC-REG-012': ['register', 'passwordConfirm'],
-  'ACC-REG-013': ['register', 'role'],
-  'ACC-REG-016': ['register', 'role'],
-};
+function plural(n: number, word: string): string {
+  return `${word}${n > 1 ? 's' : ''}`;
+}
 
-/** What the run knows beyond the profile: whether a provisioning source makes users. */
-export interface RunFacts {
-  readonly provisioning: boolean;
+/** Request fields a profile does not map, as `op.field` names. */
+function unmapped(profile: TargetProfile, fields: RequestFields): string[] {
+  return Object.entries(fields).flatMap(([op, names]) => (names as readonly string[]).filter((f) => !profile.request[op as OperationId]?.[f]).map((f) => `${op}.${f}`));
+}
+
+function hasAccounts(profile: TargetProfile, facts: RunFacts): boolean {
+  return profile.operations.register !== undefined || facts.provisioning;
+}
+
+/** Why the profile (and the run's provisioning) lacks a capability, or null when it has it. */
+function capabilityMissing(cap: Capability, profile: TargetProfile, facts: RunFacts): string | null {
+  const name = profile.name;
+  switch (cap) {
+    case 'accounts':
+      return hasAccounts(profile, facts) ? null : `the ${name} profile has no register operation and no provisioning source (--provision) makes users`;
+    case 'provisioning':
+      return facts.provisioning ? null : 'no provisioning source (--provision) makes users';
+    case 'refreshToken':
+      return profile.response.tokenRefresh !== undefined && profile.operations.refresh ? null : `the ${name} profile's API hands out no refresh token`;
+    case 'registerUserId':
+      return profile.response.authUser !== undefined && profile.user.id !== undefined ? null : `the ${name} profile's register answer names no user id`;
+    case 'protectedOperation':
+      return Object.values(profile.operations).some((op) => op?.auth) ? null : `the ${name} profile has no operation that needs a token`;
+    case 'codeFlow':
+      if (profile.otpStyle === 'sign-in') return unmappedReason(profile, { sendOtp: ['phone'], verifyOtp: ['phone', 'code'] });
+      return hasAccounts(profile, facts) ? unmappedReason(profile, { sendOtp: ['channel'], verifyOtp: ['channel', 'code'] }) : capabilityMissing('accounts', profile, facts);
+    case 'resetFlow':
+      return unmappedReason(profile, RESET_STYLE_FIELDS[profile.resetStyle]);
+    case 'roles':
+      return profile.values.roles.length > 0 ? null : `the ${name} profile names no roles`;
+    // Run facts, reported with their own kinds by runUnmet.
+    case 'otpSource':
+    case 'realCodes':
+    case 'clock':
+      return null;
+  }
+}
+
+function unmappedReason(profile: TargetProfile, fields: RequestFields): string | null {
+  const missing = unmapped(profile, fields);
+  return missing.length ? `the ${profile.name} profile maps no ${plural(missing.length, 'request field')} ${missing.join(', ')}` : null;
+}
+
+function styleMismatch(needs: Needs, profile: TargetProfile): string | null {
+  if (needs.resetStyles && !needs.resetStyles.includes(profile.resetStyle)) return `the ${profile.name} profile ${RESET_STYLE_WORDS[profile.resetStyle]}`;
+  if (needs.otpStyle && needs.otpStyle !== profile.otpStyle) return `the ${profile.name} profile ${OTP_STYLE_WORDS[profile.otpStyle]}`;
+  if (needs.loginWith && needs.loginWith !== profile.loginWith) return `the ${profile.name} profile logs in by ${profile.loginWith}`;
+  return null;
 }
 
 /** Why a requirement does not apply to a profile, or null when it does. */
 export function notApplicable(req: Requirement, profile: TargetProfile, facts: RunFacts = { provisioning: false }): string | null {
-  const style = STYLE_NEEDS[req.id];
-  const { resetStyle, otpStyle, loginWith } = profile;
-  if (style?.reset && !style.reset.includes(resetStyle)) return `the ${profile.name} profile ${RESET_STYLE_WORDS[resetStyle]}`;
-  if (style?.otp && !style.otp.includes(otpStyle)) return `the ${profile.name} profile ${OTP_STYLE_WORDS[otpStyle]}`;
-  const needs = [...FLOW_NEEDS[req.flow], ...(REQUIREMENT_NEEDS[req.id] ?? [])];
-  const missing = [...new Set(needs.filter((op): op is OperationId => op !== 'users' && !profile.operations[op]))];
-  if (missing.length) return `the ${profile.name} profile has no ${missing.join(', ')} operation${missing.length > 1 ? 's' : ''}`;
-  if (req.flow === 'auth' && !Object.values(profile.operations).some((op) => op?.auth)) return `the ${profile.name} profile has no operation that needs a token`;
-  if (needs.includes('users') && !profile.operations.register && !facts.provisioning) {
-    return `the ${profile.name} profile has no register operation and no provisioning source (--provision) makes users`;
+  const { needs } = req;
+  const name = profile.name;
+  const style = styleMismatch(needs, profile);
+  if (style) return style;
+  const ops = [...new Set(needs.operations ?? [])].filter((op) => !profile.operations[op]);
+  if (ops.length) return `the ${name} profile has no ${ops.join(', ')} ${plural(ops.length, 'operation')}`;
+  for (const cap of needs.capabilities ?? []) {
+    const missing = capabilityMissing(cap, profile, facts);
+    if (missing) return missing;
   }
-  const login = LOGIN_NEEDS[req.id];
-  if (login && login !== loginWith) return `the ${profile.name} profile logs in by ${loginWith}`;
-  if (PHONE_REQUIREMENTS.has(req.id) && !profile.request.register?.phone) return `the ${profile.name} profile registers users without a phone number`;
-  const fields = (USER_FIELD_NEEDS[req.id] ?? []).filter((f) => profile.user[f] === undefined);
-  if (fields.length) return `the ${profile.name} profile's user has no ${fields.join(', ')}`;
-  const request = REQUEST_FIELD_NEEDS[req.id];
-  if (request && !profile.request[request[0]]?.[request[1]]) return `the ${profile.name} profile's ${request[0]} takes no ${request[1]}`;
-  if (req.id === 'ACC-REG-016' && Object.keys(profile.privileged).length === 0) return `the ${profile.name} profile names no fields a client must not set`;
+  const fields = unmappedReason(profile, needs.request ?? {}) ?? unmappedReason(profile, needs.omitted ?? {});
+  if (fields) return fields;
+  for (const [op, names] of Object.entries(needs.requestAny ?? {})) {
+    if (!(names as readonly string[]).some((f) => profile.request[op as OperationId]?.[f])) return `the ${name} profile's ${op} takes none of ${(names as readonly string[]).join(', ')}`;
+  }
+  const privileged = (needs.privileged ?? []).filter((f) => profile.privileged[f] === undefined);
+  if (privileged.length) return `the ${name} profile names no privileged ${plural(privileged.length, 'field')} ${privileged.join(', ')}`;
+  const user = (needs.user ?? []).filter((f) => profile.user[f] === undefined);
+  if (user.length) return `the ${name} profile's user has no ${user.join(', ')}`;
+  const response = (needs.response ?? []).filter((p) => profile.response[p] === undefined);
+  if (response.length) return `the ${name} profile's answers carry no ${response.join(', ')}`;
+  return null;
+}
+
+/** What the run lacks for a requirement that applies: a code source, real codes, the clock hook. */
+export function runUnmet(req: Requirement, facts: RunFacts): Unmet | null {
+  const caps = req.needs.capabilities ?? [];
+  if (caps.includes('otpSource') && facts.codes === 'none') return { kind: 'no-code-source', reason: 'needs a real OTP: no OTP source configured (--otp-source)' };
+  if (caps.includes('realCodes') && facts.codes === 'fixed') {
+    return { kind: 'no-code-source', reason: 'needs codes the server generated: the OTP source is a fixed code from the configuration' };
+  }
+  if (caps.includes('clock') && facts.clock === false) return { kind: 'no-clock', reason: "needs the target's clock hook: none configured (--clock-hook)" };
   return null;
 }

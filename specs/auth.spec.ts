@@ -3,7 +3,7 @@ import type { RequirementId } from '../requirements/catalogue.js';
 import { check, type CheckContext } from '../helpers/harness/check.js';
 import { fail } from '../helpers/checks.js';
 import type { Exchange } from '../helpers/wire/http.js';
-import { operationsOf, type OperationId } from '../helpers/wire/profile.js';
+import { operationsOf, refusalStatuses, type OperationId } from '../helpers/wire/profile.js';
 import { tamperSignature, unsignedCopy } from '../helpers/wire/tokens.js';
 import type { Account } from '../helpers/flows/users.js';
 
@@ -40,10 +40,11 @@ for (const attack of attacks) {
     const protectedOps = operationsOf(t.profile).filter((op) => t.profile.operations[op]?.auth);
     const probes = protectedOps.flatMap((op) => attack.credentials(account).map((credential) => ({ op, credential })));
     const answers = await Promise.all(probes.map((p) => t.api.call(p.op, { credential: p.credential, fields: sampleFields(t, p.op) })));
-    const wrong: Exchange[] = answers.filter((ex) => ex.status !== 401);
+    const unauthorized = refusalStatuses(t.profile, 'unauthorized');
+    const wrong: Exchange[] = answers.filter((ex) => ex.status === null || !unauthorized.includes(ex.status));
     if (wrong.length) {
       const list = wrong.map((ex) => `${ex.request.method} ${new URL(ex.request.url).pathname} → ${ex.status ?? ex.failure}`).join(', ');
-      fail(`${wrong.length} of ${answers.length} requests were not refused with 401: ${list}`, ...wrong.slice(0, 2));
+      fail(`${wrong.length} of ${answers.length} requests were not refused with ${unauthorized.join(' or ')}: ${list}`, ...wrong.slice(0, 2));
     }
   });
 }

@@ -2,7 +2,7 @@ import type { RequirementId } from '../requirements/catalogue.js';
 import { check } from '../helpers/harness/check.js';
 import type { TargetProfile } from '../helpers/wire/profile.js';
 import { expectEqual, expectSchema, expectThat } from '../helpers/checks.js';
-import { expectUserEchoes, newUserInput, registerFields, tokensOf, userField, type NewUser } from '../helpers/flows/users.js';
+import { expectUserEchoes, newUserInput, registerFields, shortPassword, tokensOf, userField, type NewUser } from '../helpers/flows/users.js';
 
 check('ACC-REG-001', async ({ api, checks, faker }) => {
   const ex = await api.call('register', { fields: registerFields(newUserInput(faker, api.profile)) });
@@ -52,19 +52,13 @@ interface InvalidRegistration {
   readonly variants: readonly ((valid: NewUser, profile: TargetProfile) => Partial<Record<keyof NewUser, string | undefined>>)[];
 }
 
-/** Mixed characters, one short of the dialect's minimum (seed 000: 8, seed 004: 6). */
-function shortPassword(min: number): { password: string; passwordConfirm: string } {
-  const password = 'Ab1#xyz9kLm2Qr5$tUv8'.slice(0, Math.max(1, min - 1));
-  return { password, passwordConfirm: password };
-}
-
 const invalidRegistrations: readonly InvalidRegistration[] = [
   { id: 'ACC-REG-006', field: 'phone', variants: [(v) => ({ phone: v.phone.slice(0, -1) }), (v) => ({ phone: `${v.phone}7` })] },
   { id: 'ACC-REG-007', field: 'phone', variants: [(v) => ({ phone: `93${v.phone.slice(2)}` })] },
   { id: 'ACC-REG-008', field: 'phone', variants: [(v) => ({ phone: `${v.phone.slice(0, -1)}a` })] },
   { id: 'ACC-REG-009', field: 'email', variants: [() => ({ email: 'not-an-email' }), (v) => ({ email: v.email.replace('@', '@@') })] },
   { id: 'ACC-REG-010', field: 'email', variants: [() => ({ email: undefined })] },
-  { id: 'ACC-REG-011', field: 'password', variants: [(_v, profile) => shortPassword(profile.rules.minPasswordLength)] },
+  { id: 'ACC-REG-011', field: 'password', variants: [(_v, profile) => ({ password: shortPassword(profile), passwordConfirm: shortPassword(profile) })] },
   { id: 'ACC-REG-012', field: null, variants: [(v) => ({ passwordConfirm: `${v.password}x` })] },
   { id: 'ACC-REG-013', field: 'role', variants: [() => ({ role: 'ADMIN' })] },
 ];

@@ -12,32 +12,47 @@ function expectNoServerError(answers: readonly Exchange[]): void {
   if (bad.length) fail(`${bad.length} of ${answers.length} requests produced ${bad.map((ex) => ex.status ?? ex.failure).join(', ')}`, ...bad.slice(0, 2));
 }
 
-type Mutation = (valid: NewUser) => Record<string, unknown>;
+/** One invalid value for one registration field; the others stay valid. */
+interface Mutation {
+  readonly field: keyof NewUser;
+  readonly values: Partial<Record<keyof NewUser, unknown>>;
+}
 
 const mutations: readonly { id: RequirementId; variants: readonly Mutation[] }[] = [
   {
     id: 'ACC-ROB-001',
-    variants: [(v) => ({ ...v, fullName: 'N'.repeat(10_000) }), (v) => ({ ...v, email: `${'a'.repeat(5000)}@example.com` }), (v) => ({ ...v, password: 'p'.repeat(5000), passwordConfirm: 'p'.repeat(5000) })],
+    variants: [
+      { field: 'fullName', values: { fullName: 'N'.repeat(10_000) } },
+      { field: 'email', values: { email: `${'a'.repeat(5000)}@example.com` } },
+      { field: 'password', values: { password: 'p'.repeat(5000), passwordConfirm: 'p'.repeat(5000) } },
+    ],
   },
   {
     id: 'ACC-ROB-002',
-    variants: [(v) => ({ ...v, fullName: 'Zoë 🚀 \u202emirroR مرحبا 日本' }), (v) => ({ ...v, fullName: 'nul\u0000byte' }), (v) => ({ ...v, phone: '٩٢٣٠٠١٢٣٤٥٦٧' })],
+    variants: [
+      { field: 'fullName', values: { fullName: 'Zoë 🚀 \u202emirroR مرحبا 日本' } },
+      { field: 'fullName', values: { fullName: 'nul\u0000byte' } },
+      { field: 'phone', values: { phone: '٩٢٣٠٠١٢٣٤٥٦٧' } },
+    ],
   },
   {
     id: 'ACC-ROB-003',
     variants: [
-      (v) => ({ ...v, password: 12345678, passwordConfirm: 12345678 }),
-      (v) => ({ ...v, password: null }),
-      (v) => ({ ...v, email: ['a@example.com'] }),
-      (v) => ({ ...v, role: { name: 'POSTER' } }),
-      (v) => ({ ...v, phone: 923001234567, fullName: true }),
+      { field: 'password', values: { password: 12345678, passwordConfirm: 12345678 } },
+      { field: 'password', values: { password: null } },
+      { field: 'email', values: { email: ['a@example.com'] } },
+      { field: 'role', values: { role: { name: 'POSTER' } } },
+      { field: 'phone', values: { phone: 923001234567 } },
+      { field: 'fullName', values: { fullName: true } },
     ],
   },
 ];
 
 for (const row of mutations) {
   check(row.id, async (t) => {
-    const answers = await Promise.all(row.variants.map((mutate) => t.api.call('register', { fields: registerFields(mutate(newUserInput(t.faker, t.profile)) as Partial<NewUser>) })));
+    // Only a variant that changes a field the profile maps reaches the server with its subject.
+    const variants = row.variants.filter((v) => t.profile.request.register?.[v.field]);
+    const answers = await Promise.all(variants.map((v) => t.api.call('register', { fields: { ...registerFields(newUserInput(t.faker, t.profile)), ...v.values } })));
     expectNoServerError(answers);
   });
 }

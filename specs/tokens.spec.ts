@@ -1,5 +1,6 @@
 import { check } from '../helpers/harness/check.js';
 import { expectThat, fail } from '../helpers/checks.js';
+import { NotApplicable } from '../helpers/outcome.js';
 import { claimsOf } from '../helpers/wire/tokens.js';
 
 const MAX_ACCESS_LIFETIME_S = 3600;
@@ -25,8 +26,15 @@ check('ACC-TOK-002', async ({ api, checks, registerUser }) => {
 });
 
 check('ACC-TOK-003', async ({ api, checks }) => {
+  const { header: credentialHeader = 'authorization', scheme = 'Bearer' } = api.profile.auth ?? {};
+  if (credentialHeader.toLowerCase() !== 'authorization' || !scheme) {
+    throw new NotApplicable(`the ${api.profile.name} profile presents its token in ${credentialHeader}${scheme ? '' : ' without a scheme'}, not an HTTP authentication scheme a challenge could name`);
+  }
   const ex = await api.call('me', { credential: null });
   checks.expectRefused(ex, 'unauthorized');
+  // RFC 9110 §15.5.2: a 401 carries the challenge; a 403 does not have to.
+  if (ex.status !== 401) throw new NotApplicable(`the ${api.profile.name} profile refuses unauthenticated requests with ${ex.status}, which carries no challenge`);
   const header = ex.headers['www-authenticate'];
-  expectThat(ex, header !== undefined && /^bearer\b/i.test(header), `the 401 answer carries ${header === undefined ? 'no WWW-Authenticate header' : `WWW-Authenticate: ${header}`}, not a Bearer challenge`);
+  const challenged = header !== undefined && new RegExp(`(^|,)\\s*${scheme}\\b`, 'i').test(header);
+  expectThat(ex, challenged, `the 401 answer carries ${header === undefined ? 'no WWW-Authenticate header' : `WWW-Authenticate: ${header}`}, not a ${scheme} challenge`);
 });

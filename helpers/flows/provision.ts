@@ -4,6 +4,7 @@
  * or at a command (`python manage.py shell -c ...`); the suite then logs the user in as its app
  * would. The user is described in neutral names, the same for every dialect.
  */
+import { CheckFailure } from '../outcome.js';
 import { execFile } from 'node:child_process';
 import { childEnvironment, type ProvisionSource } from '../../cli/config.js';
 import { jsonBody } from '../wire/bodies.js';
@@ -13,7 +14,7 @@ import type { NewUser } from './users.js';
 export type Provisioner = (user: NewUser) => Promise<void>;
 
 /** A provisioning source that could not make a user: the checks that needed one fail with this. */
-export class ProvisioningFailed extends Error {
+export class ProvisioningFailed extends CheckFailure {
   override readonly name = 'ProvisioningFailed';
 }
 

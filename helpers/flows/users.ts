@@ -62,6 +62,11 @@ export function newPassword(faker: Faker): string {
   return registerSecret(`${faker.internet.password({ length: 14, memorable: false, pattern: /[A-Za-z0-9]/ })}#9a`);
 }
 
+/** A password of mixed characters, one short of the profile's minimum length (seed 000: 8, seed 004: 6). */
+export function shortPassword(profile: TargetProfile): string {
+  return 'Ab1#xyz9kLm2Qr5$tUv8'.slice(0, Math.max(1, profile.rules.minPasswordLength - 1));
+}
+
 export function newUserInput(faker: Faker, profile: TargetProfile, role?: string): NewUser {
   const password = newPassword(faker);
   const email = uniqueEmail(faker);
@@ -72,7 +77,8 @@ export function newUserInput(faker: Faker, profile: TargetProfile, role?: string
     email,
     password,
     passwordConfirm: password,
-    role: role ?? faker.helpers.arrayElement(profile.values.roles),
+    // A profile may name no roles (its registration takes none): the role is then not sent.
+    role: role ?? (profile.values.roles.length ? faker.helpers.arrayElement(profile.values.roles) : ''),
     fullName: `${firstName} ${lastName}`,
     username: email.split('@')[0] as string,
     firstName,
@@ -80,8 +86,9 @@ export function newUserInput(faker: Faker, profile: TargetProfile, role?: string
   };
 }
 
+/** The registration fields of a user: every value it has (an empty role, where the profile names none, is left out). */
 export function registerFields(user: Partial<NewUser>): Record<string, unknown> {
-  return { ...user };
+  return Object.fromEntries(Object.entries(user).filter(([, value]) => value !== ''));
 }
 
 /** Tokens of an auth answer (register/login), registered as secrets; undefined when absent. */
@@ -114,7 +121,7 @@ async function provisionedId(api: Api, login: Exchange, tokens: Tokens): Promise
 
 /**
  * A fresh user of the suite's own: registered, or on an API without registration made by the
- * provisioning source and logged in. A failed registration is a setup failure of ACC-REG-001.
+ * provisioning source and logged in. A failed registration is a setup failure of the register step.
  */
 export async function registerUser(api: Api, checks: Checks, faker: Faker, overrides: Partial<NewUser> = {}, provision: Provisioner | null = null): Promise<Account> {
   const input = { ...newUserInput(faker, api.profile), ...overrides };
@@ -128,10 +135,10 @@ export async function registerUser(api: Api, checks: Checks, faker: Faker, overr
   try {
     checks.expectOk(ex);
   } catch (e) {
-    throw new SetupFailure('ACC-REG-001', `registering a user failed: ${(e as Error).message}`);
+    throw new SetupFailure('register', `registering a user failed: ${(e as Error).message}`);
   }
   const id = userField(api, api.read(ex, 'authUser'), 'id');
-  if (typeof id !== 'string' && typeof id !== 'number') throw new SetupFailure('ACC-REG-001', 'registration answered without a user id');
+  if (typeof id !== 'string' && typeof id !== 'number') throw new SetupFailure('register', 'registration answered without a user id');
   // Some stacks (djoser) register without issuing tokens: log in, as their apps do.
   const tokens = tokensOf(api, ex) ?? (await loginAs(api, checks, loginId(api.profile, input), input.password));
   return { ...input, id: String(id), ...tokens };
@@ -142,23 +149,19 @@ export function attemptLogin(api: Api, username: string, password: string): Prom
   return api.call('login', { fields: { username, password }, retryOnRateLimit: false });
 }
 
-/** The requirement of logging in the way the profile's users do. */
-const LOGIN_REQUIREMENT = { phone: 'ACC-LOG-001', email: 'ACC-LOG-002', username: 'ACC-LOG-006' } as const;
-
 async function logIn(api: Api, checks: Checks, username: string, password: string): Promise<{ ex: Exchange; tokens: Tokens }> {
   const ex = await api.call('login', { fields: { username, password } });
-  const requirementId = LOGIN_REQUIREMENT[api.profile.loginWith];
   try {
     checks.expectOk(ex);
   } catch (e) {
-    throw new SetupFailure(requirementId, `logging in failed: ${(e as Error).message}`);
+    throw new SetupFailure('login', `logging in failed: ${(e as Error).message}`);
   }
   const tokens = tokensOf(api, ex);
-  if (!tokens) throw new SetupFailure(requirementId, 'login answered without tokens');
+  if (!tokens) throw new SetupFailure('login', 'login answered without tokens');
   return { ex, tokens };
 }
 
-/** Logs in; any failure is a setup failure of the login requirement (ACC-LOG-002 by email, ...). */
+/** Logs in; any failure is a setup failure of the login step. */
 export async function loginAs(api: Api, checks: Checks, username: string, password: string): Promise<Tokens> {
   return (await logIn(api, checks, username, password)).tokens;
 }

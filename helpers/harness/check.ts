@@ -1,25 +1,41 @@
 /**
  * `check(id, body)`: one test for one requirement. The title comes from the catalogue so it
- * cannot drift; the level decides what a failure means (MUST fails, SHOULD warns unless
- * --strict); setup failures and missing OTPs end as skipped with the reason; every message
- * leaving the worker is masked.
+ * cannot drift. The outcome is recorded as data in the task's meta (helpers/outcome.ts):
+ * - the requirement's needs decide first whether it applies (requirements/applicability.ts);
+ * - a thrown CheckFailure fails a MUST, warns a SHOULD (unless --strict);
+ * - a failed setup step skips it, naming the prerequisite requirement; when the step is the
+ *   check's own subject (logging in, for the login check), it fails instead;
+ * - a throttled target, a missing code or clock hook, or a capability found missing at run time
+ *   skip it, with the kind of reason;
+ * - anything else is a crash of the suite itself: a harness error, not a finding.
+ * A check that passed must have sent its subject: the fields its needs name, as the profile
+ * maps them. One that did not is a harness error, never a hollow pass.
+ * Every message leaving the worker is masked.
  */
-import { ClockUnavailable, NotApplicable, OtpUnavailable, SetupFailure } from '../outcome.js';
-import { Faker, en } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
+// Only the English locale: the package's main entry loads every locale.
+import { faker as english } from '@faker-js/faker/locale/en';
 import { test } from 'vitest';
-import { notApplicable } from '../../requirements/applicability.js';
-import { requirement, titleOf, type Level, type RequirementId } from '../../requirements/catalogue.js';
-
-import { mask } from '../wire/mask.js';
-import { type OtpRequest } from '../flows/otp.js';
-import { runtime, type Runtime } from './runtime.js';
+import { notApplicable, runUnmet, type RunFacts } from '../../requirements/applicability.js';
+import { requirement, setupRequirement, type RequirementId } from '../../requirements/catalogue.js';
+import type { Level, Requirement } from '../../requirements/model.js';
+import { levelFor, statementOf } from '../../requirements/statement.js';
+import type { OtpRequest } from '../flows/otp.js';
 import { loginAs, registerUser, type Account, type NewUser, type Tokens } from '../flows/users.js';
+import { CheckFailure, ClockUnavailable, Inconclusive, NotApplicable, OtpUnavailable, SetupFailure, type Probe, type Skip, type Verdict } from '../outcome.js';
+import { mask } from '../wire/mask.js';
+import { inScope } from '../wire/scope.js';
+import { runtime, type Runtime } from './runtime.js';
 
+/** What a check leaves in its task's meta for the CLI: the outcome as data, and what it probed. */
 export interface RequirementMeta {
   readonly id: string;
   readonly level: Level;
   readonly source: string;
-  warning?: string;
+  verdict: Verdict;
+  message: string;
+  skip?: Skip;
+  readonly probes: Probe[];
 }
 
 declare module 'vitest' {
@@ -42,7 +58,7 @@ function hash(text: string): number {
 }
 
 function contextFor(rt: Runtime, id: string): CheckContext {
-  const faker = new Faker({ locale: [en] });
+  const faker = new (english.constructor as typeof Faker)({ locale: english.rawDefinitions });
   faker.seed((rt.settings.seed ^ hash(id)) >>> 0);
   return {
     ...rt,
@@ -53,33 +69,84 @@ function contextFor(rt: Runtime, id: string): CheckContext {
   };
 }
 
+export function runFacts(rt: Runtime): RunFacts {
+  const kind = rt.settings.otpSource?.kind;
+  return { provisioning: rt.provision !== null, codes: kind === undefined ? 'none' : kind === 'fixed' ? 'fixed' : 'real', clock: rt.clock.available };
+}
+
+/** Subject fields the check's needs name that no request of the check sent. */
+function unsentSubject(req: Requirement, probes: readonly Probe[]): string[] {
+  const sent = (op: string, field: string) => probes.some((p) => p.operation === op && p.fields.includes(field));
+  const missing = Object.entries(req.needs.request ?? {}).flatMap(([op, fields]) => (fields as readonly string[]).filter((f) => !sent(op, f)).map((f) => `${op}.${f}`));
+  for (const [op, fields] of Object.entries(req.needs.omitted ?? {})) {
+    for (const f of fields as readonly string[]) if (sent(op, f)) missing.push(`${op}.${f} (sent, though the check is about its absence)`);
+  }
+  for (const [op, fields] of Object.entries(req.needs.requestAny ?? {})) {
+    if (!(fields as readonly string[]).some((f) => sent(op, f))) missing.push(`one of ${op}.${(fields as readonly string[]).join('/')}`);
+  }
+  return missing;
+}
+
+/** The skip an outcome exception stands for, or null when it is not one. */
+function skipOf(error: unknown, id: string, rt: Runtime): Skip | null {
+  if (error instanceof SetupFailure) {
+    const prerequisite = setupRequirement(error.step, rt.profile.loginWith);
+    // A setup step that is this check's own subject (logging in, for the login check) fails it.
+    if (prerequisite === id) return null;
+    return { kind: 'setup-failed', prerequisite, reason: `setup failed: ${prerequisite} — ${error.message}` };
+  }
+  if (error instanceof Inconclusive) return { kind: 'inconclusive', reason: `inconclusive: ${error.message}` };
+  if (error instanceof OtpUnavailable) return { kind: 'no-code-source', reason: `needs a real OTP: ${error.message}` };
+  if (error instanceof ClockUnavailable) return { kind: 'no-clock', reason: `needs the target's clock hook: ${error.message}` };
+  if (error instanceof NotApplicable) return { kind: 'not-applicable', reason: `not applicable: ${error.message}` };
+  return null;
+}
+
 export function check(id: RequirementId, body: (t: CheckContext) => Promise<void>): void {
   const req = requirement(id);
-  test(titleOf(id), async (ctx) => {
+  test(`${id} ${statementOf(req)}`, async (ctx) => {
     const rt = runtime();
-    const meta: RequirementMeta = { id, level: req.level, source: req.source };
+    const level = levelFor(req, rt.profile);
+    const meta: RequirementMeta = { id, level, source: req.source, verdict: 'failed', message: 'the check did not finish', probes: [] };
     ctx.task.meta.requirement = meta;
-    const inapplicable = notApplicable(req, rt.profile, { provisioning: rt.provision !== null });
-    if (inapplicable) ctx.skip(`not applicable: ${inapplicable}`);
-    if (req.needsOtp && !rt.otp.available) ctx.skip(`needs a real OTP: ${rt.otp.description}`);
-    if (req.needsClock && !rt.clock.available) ctx.skip("needs the target's clock hook: none configured (--clock-hook)");
+    const skip = (s: Skip): never => {
+      const reason = mask(s.reason);
+      Object.assign(meta, { verdict: 'skipped', message: reason, skip: { ...s, reason } });
+      return ctx.skip(reason) as never;
+    };
+    const facts = runFacts(rt);
+    const inapplicable = notApplicable(req, rt.profile, facts);
+    if (inapplicable) skip({ kind: 'not-applicable', reason: `not applicable: ${inapplicable}` });
+    const unmet = runUnmet(req, facts);
+    if (unmet) skip(unmet);
     try {
-      await body(contextFor(rt, id));
+      await inScope({ requirementId: id, probes: meta.probes }, () => body(contextFor(rt, id)));
     } catch (error) {
-      // A setup step that is this check's own subject (logging in, for the login check) fails it.
-      if (error instanceof SetupFailure && error.requirementId !== id) ctx.skip(mask(`setup failed: ${error.requirementId} — ${error.message}`));
-      if (error instanceof OtpUnavailable) ctx.skip(mask(`needs a real OTP: ${error.message}`));
-      if (error instanceof ClockUnavailable) ctx.skip(mask(`needs the target's clock hook: ${error.message}`));
-      if (error instanceof NotApplicable) ctx.skip(mask(`not applicable: ${error.message}`));
+      const skipped = skipOf(error, id, rt);
+      if (skipped) skip(skipped);
       const message = mask(error instanceof Error ? error.message : String(error));
-      if (req.level === 'SHOULD' && !rt.settings.strict) {
-        meta.warning = message;
-        await ctx.annotate(message, 'warning');
-        return;
+      if (error instanceof CheckFailure || error instanceof SetupFailure) {
+        if (level === 'SHOULD' && !rt.settings.strict) {
+          Object.assign(meta, { verdict: 'warning', message });
+          await ctx.annotate(message, 'warning');
+          return;
+        }
+        Object.assign(meta, { verdict: 'failed', message });
+        const failure = new Error(message);
+        failure.stack = message;
+        throw failure;
       }
-      const failure = new Error(message);
-      failure.stack = error instanceof Error && error.name !== 'CheckFailure' ? mask(error.stack ?? message) : message;
-      throw failure;
+      // Not a finding about the target: the suite itself went wrong.
+      const crash = `harness error: ${mask(error instanceof Error ? (error.stack ?? message) : message)}`;
+      Object.assign(meta, { verdict: 'error', message: crash });
+      throw new Error(crash);
     }
+    const unsent = unsentSubject(req, meta.probes);
+    if (unsent.length) {
+      const crash = `harness error: the check passed without sending its subject (${unsent.join(', ')})`;
+      Object.assign(meta, { verdict: 'error', message: crash });
+      throw new Error(crash);
+    }
+    Object.assign(meta, { verdict: 'passed', message: '' });
   });
 }

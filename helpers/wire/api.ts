@@ -9,18 +9,19 @@ import { jsonBody, multipartBody, nest, rawBody, type Upload } from './bodies.js
 import type { Exchange, HttpClient, OutgoingBody } from './http.js';
 import { registerSecret } from './mask.js';
 
-import { pointer, type Operation, type OperationId, type PrivilegedField, type TargetProfile } from './profile.js';
+import { pointer, type Operation, type OperationId, type PrivilegedField, type RequestField, type TargetProfile } from './profile.js';
+import { currentScope } from './scope.js';
 
 /** How a request authenticates: a token, a raw Authorization header, or nothing. */
 export type Credential = { readonly token: string } | { readonly header: string } | null;
 
-export interface CallOptions {
-  /** Neutral field name → value; mapped to wire names by the profile. */
-  readonly fields?: Readonly<Record<string, unknown>>;
+export interface CallOptions<Op extends OperationId = OperationId> {
+  /** Neutral field name → value; mapped to wire names by the profile (fields it does not map are not sent). */
+  readonly fields?: Readonly<Partial<Record<RequestField<Op>, unknown>>>;
   /** Privileged fields a client must not be able to set (mass-assignment probes). */
   readonly privileged?: Readonly<Partial<Record<PrivilegedField, unknown>>>;
   /** Neutral names of files to upload. */
-  readonly files?: Readonly<Record<string, Upload>>;
+  readonly files?: Readonly<Partial<Record<RequestField<Op>, Upload>>>;
   readonly as?: 'json' | 'multipart';
   readonly credential?: Credential;
   readonly retryOnRateLimit?: boolean;
@@ -49,7 +50,7 @@ export class Api {
   }
 
   /** The wire name of a neutral request field of an operation. */
-  wireName(op: OperationId, field: string): string {
+  wireName<Op extends OperationId>(op: Op, field: RequestField<Op>): string {
     const wire = this.profile.request[op]?.[field];
     if (!wire) throw new Error(`profile ${this.profile.name} has no request field '${field}' for ${op}`);
     return wire;
@@ -62,12 +63,20 @@ export class Api {
     return { [header.toLowerCase()]: value };
   }
 
-  private body(op: OperationId, opts: CallOptions): OutgoingBody | undefined {
+  /** The neutral fields of a call that go on the wire: given, defined, and mapped by the profile. */
+  sentFields<Op extends OperationId>(op: Op, opts: CallOptions<Op>): string[] {
+    if (this.operation(op).body === 'none') return [];
+    const names: Readonly<Record<string, string>> = this.profile.request[op] ?? {};
+    const given = [...Object.entries(opts.fields ?? {}), ...Object.entries(opts.files ?? {})];
+    return given.filter(([field, value]) => value !== undefined && names[field]).map(([field]) => field);
+  }
+
+  private body<Op extends OperationId>(op: Op, opts: CallOptions<Op>): OutgoingBody | undefined {
     const kind = this.operation(op).body;
     if (kind === 'none') return undefined;
     const flat: Record<string, unknown> = {};
     // Neutral fields the dialect does not name are not sent: a seed-003 registration has no phone.
-    const names = this.profile.request[op] ?? {};
+    const names: Readonly<Record<string, string>> = this.profile.request[op] ?? {};
     for (const [field, value] of Object.entries(opts.fields ?? {})) if (value !== undefined && names[field]) flat[names[field]] = value;
     // Constants the dialect wants on every call (a device type): sent unless a field already is.
     for (const [wire, value] of Object.entries(this.profile.constants?.[op] ?? {})) if (!(wire in flat)) flat[wire] = value;
@@ -76,19 +85,21 @@ export class Api {
       if (wire) flat[wire] = value;
     }
     const files: Record<string, Upload> = {};
-    for (const [field, file] of Object.entries(opts.files ?? {})) files[this.wireName(op, field)] = file;
+    for (const [field, file] of Object.entries(opts.files ?? {}) as [string, Upload | undefined][]) if (file && names[field]) files[names[field]] = file;
     const as = opts.as ?? kind;
     if (as === 'multipart') return multipartBody(flat, files);
     return jsonBody(nest(flat));
   }
 
-  async call(op: OperationId, opts: CallOptions = {}): Promise<Exchange> {
+  /** Calls an operation; the check in progress records what it sent (its probe) and the status. */
+  async call<Op extends OperationId>(op: Op, opts: CallOptions<Op> = {}): Promise<Exchange> {
     const operation = this.operation(op);
     const ex = await this.client.send(operation.method, this.url(op), {
       headers: this.authHeader(opts.credential),
       body: this.body(op, opts),
       retryOnRateLimit: opts.retryOnRateLimit,
     });
+    currentScope()?.probes.push({ operation: op, fields: this.sentFields(op, opts), status: ex.status });
     return { ...ex, operation: op };
   }
 

@@ -106,6 +106,10 @@ export type LoginIdentifier = 'email' | 'phone' | 'username';
 export interface TargetProfile {
   readonly name: string;
   readonly description: string;
+  /** The seed contract the API implements (`seed-000`), which decides the level of seed-only rules. */
+  readonly contract?: string;
+  /** The API's framework, for framework-specific advice on warnings. */
+  readonly framework?: string;
   /** Schemas of successful and error answers; null: not checked. */
   readonly envelope: { readonly success: SchemaRef | null; readonly error: SchemaRef | null };
   /** The operations the dialect has; an absent one is a capability it lacks. */
