@@ -7,9 +7,12 @@ import { NotApplicable } from '../outcome.js';
 import { randomBytes } from 'node:crypto';
 import { jsonBody, multipartBody, nest, rawBody, type Upload } from './bodies.js';
 import type { Exchange, HttpClient, OutgoingBody } from './http.js';
-import { registerSecret } from './mask.js';
+import { registerCredentialsIn, registerSecret } from './mask.js';
 
 import { pointer, type Operation, type OperationId, type PrivilegedField, type TargetProfile } from './profile.js';
+
+/** Response pointers whose value is a credential: access and refresh tokens, a reset token. */
+const CREDENTIAL_POINTERS: ReadonlySet<keyof TargetProfile['response']> = new Set(['tokenAccess', 'tokenRefresh', 'refreshAccess', 'refreshRefresh', 'resetToken']);
 
 /** How a request authenticates: a token, a raw Authorization header, or nothing. */
 export type Credential = { readonly token: string } | { readonly header: string } | null;
@@ -89,6 +92,9 @@ export class Api {
       body: this.body(op, opts),
       retryOnRateLimit: opts.retryOnRateLimit,
     });
+    // Credentials the answer hands out beyond those the profile names (a session token or an API
+    // key in an extra field, a session cookie) stay masked wherever they show up later.
+    registerCredentialsIn(ex.json, ex.headers);
     return { ...ex, operation: op };
   }
 
@@ -116,7 +122,7 @@ export class Api {
     return rawBody(text, contentType);
   }
 
-  /** Reads a value of the answer at one of the profile's response pointers; registers tokens as secrets. */
+  /** Reads a value of the answer at one of the profile's response pointers; registers credentials as secrets. */
   read(ex: Exchange, at: keyof TargetProfile['response']): unknown {
     const value = pointer(ex.json, this.profile.response[at]);
     // Only the tokens themselves: where a dialect keeps them at the answer's root, the other
@@ -127,7 +133,7 @@ export class Api {
         if (typeof token === 'string') registerSecret(token);
       }
     }
-    if ((at === 'refreshAccess' || at === 'refreshRefresh' || at === 'tokenAccess' || at === 'tokenRefresh') && typeof value === 'string') registerSecret(value);
+    if (CREDENTIAL_POINTERS.has(at) && typeof value === 'string') registerSecret(value);
     return value;
   }
 }
