@@ -6,7 +6,7 @@
 import { NotApplicable } from '../outcome.js';
 import { randomBytes } from 'node:crypto';
 import { jsonBody, multipartBody, nest, rawBody, type Upload } from './bodies.js';
-import type { Exchange, HttpClient, OutgoingBody } from './http.js';
+import type { Exchange, HttpClient, OutgoingBody, SendOptions } from './http.js';
 import { registerCredentialsIn, registerSecret } from './mask.js';
 
 import { pointer, type Operation, type OperationId, type PrivilegedField, type TargetProfile } from './profile.js';
@@ -87,39 +87,47 @@ export class Api {
 
   async call(op: OperationId, opts: CallOptions = {}): Promise<Exchange> {
     const operation = this.operation(op);
-    const ex = await this.client.send(operation.method, this.url(op), {
+    const ex = await this.send(operation.method, this.url(op), {
       headers: this.authHeader(opts.credential),
       body: this.body(op, opts),
       retryOnRateLimit: opts.retryOnRateLimit,
     });
-    // Credentials the answer hands out beyond those the profile names (a session token or an API
-    // key in an extra field, a session cookie) stay masked wherever they show up later.
-    registerCredentialsIn(ex.json, ex.headers);
     return { ...ex, operation: op };
   }
 
   /** Sends a hand-made body (malformed JSON, another content type) to an operation. */
   callRaw(op: OperationId, body: OutgoingBody, credential: Credential = null): Promise<Exchange> {
-    return this.client.send(this.operation(op).method, this.url(op), { headers: this.authHeader(credential), body });
+    return this.send(this.operation(op).method, this.url(op), { headers: this.authHeader(credential), body });
   }
 
   /** Calls an operation's path with another method. */
   callWithMethod(op: OperationId, method: string): Promise<Exchange> {
-    return this.client.send(method, this.url(op));
+    return this.send(method, this.url(op));
   }
 
   /** A path under the base URL that no accounts API serves. */
   unknownEndpoint(): Promise<Exchange> {
-    return this.client.send('GET', new URL(`conformance-unknown-${randomBytes(4).toString('hex')}/`, this.baseUrl).toString());
+    return this.send('GET', new URL(`conformance-unknown-${randomBytes(4).toString('hex')}/`, this.baseUrl).toString());
   }
 
   /** GET an absolute URL the server handed out (e.g. a profile image). */
   fetchUrl(url: string): Promise<Exchange> {
-    return this.client.send('GET', url);
+    return this.send('GET', url);
   }
 
   static raw(text: string, contentType: string): OutgoingBody {
     return rawBody(text, contentType);
+  }
+
+  /**
+   * Every request of this API goes through here. Credentials the answer hands out beyond those
+   * the profile names (a session token or an API key in an extra field, a session cookie) are
+   * registered, so that they stay masked wherever they show up later.
+   */
+  private async send(method: string, url: string, opts?: SendOptions): Promise<Exchange> {
+    const ex = await this.client.send(method, url, opts);
+    registerCredentialsIn(ex.json, ex.headers);
+    return ex;
   }
 
   /** Reads a value of the answer at one of the profile's response pointers; registers credentials as secrets. */
