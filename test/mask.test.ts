@@ -154,3 +154,17 @@ test('credentials an answer hands out are registered by role, so they stay maske
   const masked = mask('seen ak_live_5f3c9e21aa, Q2h9vX3kLm8pZr4T and tok_9f8e7d6c5b4a; Bearer someone@example.com');
   expect(masked).toBe('seen «masked», «masked» and «masked»; Bearer someone@example.com');
 });
+
+test('an exchange shows which credentials it sent, masked in its header lines and in its curl line', async () => {
+  const { renderExchange } = await import('../helpers/wire/http.js');
+  const headers = { accept: 'application/json', authorization: 'Token Zq7vK2pX9wLm4', 'x-parse-session-token': 'r:Zq7vK2pX9wLm4', 'x-parse-rest-api-key': 'Zq7vK2pX9wLm5', cookie: 'sid=Zq7vK2pX9wLm6' };
+  const ex = { request: { method: 'GET', url: 'http://h/users/me', headers }, status: 401, headers: {}, contentType: 'application/json', text: '{"code":"UNAUTHORIZED"}', json: { code: 'UNAUTHORIZED' }, bytes: Buffer.alloc(0), durationMs: 3 };
+  const rendered = renderExchange(ex);
+  expect(rendered).not.toMatch(/Zq7vK2pX9wLm/);
+  for (const name of ['authorization', 'x-parse-session-token', 'x-parse-rest-api-key', 'cookie']) {
+    expect(rendered).toContain(`\n  ${name}: «masked»\n`);
+    expect(rendered).toContain(`-H '${name}: «masked»'`);
+  }
+  expect(rendered).toContain('{"code":"UNAUTHORIZED"}');
+  expect(rendered).toContain("-H 'accept: application/json'");
+});
