@@ -231,6 +231,8 @@ export const QUIRKS = {
   'numeric-ids': 'user and wallet ids are numeric strings instead of UUIDs',
   'rate-limit': 'tighter throttling than the default: 3 failed logins, 3 sends a minute',
   'refresh-rotation-race-safe': 'rotation with an atomic blacklist: concurrent refreshes of one token succeed exactly once',
+  'session-extras':
+    'every successful answer also hands out credentials the contract does not name, as Parse Server and API gateways do: a session token (r: and 32 hex) under sessionToken, an API key under apiKey and api_key, a Set-Cookie sid and an X-Session-Token header',
 } as const;
 
 export type QuirkName = keyof typeof QUIRKS;

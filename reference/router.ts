@@ -16,6 +16,7 @@ import { login, refresh, register } from './handlers/account.js';
 import { sendOtp, verifyOtp } from './handlers/otp.js';
 import { me, updateLocation, updateMe } from './handlers/profile.js';
 import { wallet } from './handlers/wallet.js';
+import { withSessionExtras } from './session-extras.js';
 import { fileOut, textOut, writeOutgoing, type Outgoing } from './http.js';
 
 export interface ApiRoute {
@@ -81,7 +82,7 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
     if (route.auth) authenticate(ctx, route.anonymousFault);
     await readBody(ctx, route.body);
     ctx.state.secrets.notePasswords(ctx.body);
-    return speech.success(ctx, await route.handle(ctx));
+    return speech.success(ctx, withSessionExtras(ctx, await route.handle(ctx)));
   }
 
   async function runHook(ctx: Ctx): Promise<Outgoing> {

@@ -8,12 +8,15 @@ export interface SecretsSeen {
   readonly passwords: string[];
   readonly tokens: string[];
   readonly otps: string[];
+  /** Session tokens, API keys and session cookies handed out in extra fields (quirk session-extras). */
+  readonly credentials: string[];
 }
 
 export class Secrets {
   private readonly passwords = new Set<string>();
   private readonly tokens = new Set<string>();
   private readonly otps = new Set<string>();
+  private readonly credentials = new Set<string>();
 
   /** Members of a body named like a password; short ones are left out, they match text anywhere. */
   notePasswords(body: Readonly<Record<string, unknown>>): void {
@@ -31,7 +34,12 @@ export class Secrets {
     this.otps.add(code);
   }
 
+  noteCredential(value: string): string {
+    this.credentials.add(value);
+    return value;
+  }
+
   seen(): SecretsSeen {
-    return { passwords: [...this.passwords], tokens: [...this.tokens], otps: [...this.otps] };
+    return { passwords: [...this.passwords], tokens: [...this.tokens], otps: [...this.otps], credentials: [...this.credentials] };
   }
 }

@@ -6,11 +6,14 @@
 import { NotApplicable } from '../outcome.js';
 import { randomBytes } from 'node:crypto';
 import { jsonBody, multipartBody, nest, rawBody, type Upload } from './bodies.js';
-import type { Exchange, HttpClient, OutgoingBody } from './http.js';
-import { registerSecret } from './mask.js';
+import type { Exchange, HttpClient, OutgoingBody, SendOptions } from './http.js';
+import { registerCredentialsIn, registerSecret } from './mask.js';
 
 import { pointer, type Operation, type OperationId, type PrivilegedField, type RequestField, type TargetProfile } from './profile.js';
 import { currentScope } from './scope.js';
+
+/** Response pointers whose value is a credential: access and refresh tokens, a reset token. */
+const CREDENTIAL_POINTERS: ReadonlySet<keyof TargetProfile['response']> = new Set(['tokenAccess', 'tokenRefresh', 'refreshAccess', 'refreshRefresh', 'resetToken']);
 
 /** How a request authenticates: a token, a raw Authorization header, or nothing. */
 export type Credential = { readonly token: string } | { readonly header: string } | null;
@@ -101,7 +104,7 @@ export class Api {
   /** Calls an operation; the check in progress records what it sent (its probe) and the status. */
   async call<Op extends OperationId>(op: Op, opts: CallOptions<Op> = {}): Promise<Exchange> {
     const operation = this.operation(op);
-    const ex = await this.client.send(operation.method, this.url(op), {
+    const ex = await this.send(operation.method, this.url(op), {
       headers: this.authHeader(opts.credential),
       body: this.body(op, opts),
       retryOnRateLimit: opts.retryOnRateLimit,
@@ -112,29 +115,40 @@ export class Api {
 
   /** Sends a hand-made body (malformed JSON, another content type) to an operation. */
   callRaw(op: OperationId, body: OutgoingBody, credential: Credential = null): Promise<Exchange> {
-    return probed(`${op} (raw body)`, this.client.send(this.operation(op).method, this.url(op), { headers: this.authHeader(credential), body }));
+    return probed(`${op} (raw body)`, this.send(this.operation(op).method, this.url(op), { headers: this.authHeader(credential), body }));
   }
 
   /** Calls an operation's path with another method. */
   callWithMethod(op: OperationId, method: string): Promise<Exchange> {
-    return probed(`${op} (${method})`, this.client.send(method, this.url(op)));
+    return probed(`${op} (${method})`, this.send(method, this.url(op)));
   }
 
   /** A path under the base URL that no accounts API serves. */
   unknownEndpoint(): Promise<Exchange> {
-    return probed('unknown endpoint', this.client.send('GET', new URL(`conformance-unknown-${randomBytes(4).toString('hex')}/`, this.baseUrl).toString()));
+    return probed('unknown endpoint', this.send('GET', new URL(`conformance-unknown-${randomBytes(4).toString('hex')}/`, this.baseUrl).toString()));
   }
 
   /** GET an absolute URL the server handed out (e.g. a profile image). */
   fetchUrl(url: string): Promise<Exchange> {
-    return probed('served URL', this.client.send('GET', url));
+    return probed('served URL', this.send('GET', url));
   }
 
   static raw(text: string, contentType: string): OutgoingBody {
     return rawBody(text, contentType);
   }
 
-  /** Reads a value of the answer at one of the profile's response pointers; registers tokens as secrets. */
+  /**
+   * Every request of this API goes through here. Credentials the answer hands out beyond those
+   * the profile names (a session token or an API key in an extra field, a session cookie) are
+   * registered, so that they stay masked wherever they show up later.
+   */
+  private async send(method: string, url: string, opts?: SendOptions): Promise<Exchange> {
+    const ex = await this.client.send(method, url, opts);
+    registerCredentialsIn(ex.json, ex.headers);
+    return ex;
+  }
+
+  /** Reads a value of the answer at one of the profile's response pointers; registers credentials as secrets. */
   read(ex: Exchange, at: keyof TargetProfile['response']): unknown {
     const value = pointer(ex.json, this.profile.response[at]);
     // Only the tokens themselves: where a dialect keeps them at the answer's root, the other
@@ -145,7 +159,7 @@ export class Api {
         if (typeof token === 'string') registerSecret(token);
       }
     }
-    if ((at === 'refreshAccess' || at === 'refreshRefresh' || at === 'tokenAccess' || at === 'tokenRefresh') && typeof value === 'string') registerSecret(value);
+    if (CREDENTIAL_POINTERS.has(at) && typeof value === 'string') registerSecret(value);
     return value;
   }
 }

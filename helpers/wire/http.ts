@@ -5,7 +5,7 @@
  */
 import { Agent, request as undiciRequest } from 'undici';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { mask } from './mask.js';
+import { isSecretName, mask } from './mask.js';
 
 export interface OutgoingBody {
   /** What goes on the wire. */
@@ -229,14 +229,16 @@ function clip(text: string, limit = 1500): string {
 export function renderExchange(ex: Exchange): string {
   const lines = [`→ ${ex.request.method} ${ex.request.url}`];
   for (const [name, value] of Object.entries(ex.request.headers)) {
-    if (/^(authorization|x-[\w-]*token|x-api-key)$/i.test(name)) lines.push(`  ${name}: ${value}`);
+    // Which credential was sent is evidence; its value is masked below.
+    if (isSecretName(name)) lines.push(`  ${name}: ${value}`);
   }
-  if (ex.request.body) lines.push(`  ${ex.request.body.contentType.split(';')[0]}: ${clip(ex.request.body.display, 800)}`);
+  if (ex.request.body) lines.push(`  ${ex.request.body.contentType.split(';')[0]}: ${clip(mask(ex.request.body.display), 800)}`);
   if (ex.status === null) {
     lines.push(`← no response after ${ex.durationMs} ms: ${ex.failure ?? 'unknown failure'}`);
   } else {
     lines.push(`← ${ex.status} ${ex.contentType || '(no content-type)'} in ${ex.durationMs} ms${ex.failure ? ` — ${ex.failure}` : ''}`);
-    if (ex.text) lines.push(`  ${clip(ex.text)}`);
+    // Masked before it is clipped: a secret cut in two by the clip would no longer be recognised.
+    if (ex.text) lines.push(`  ${clip(mask(ex.text))}`);
     if (ex.jsonError && /json/i.test(ex.contentType) && !ex.failure) lines.push(`  (${ex.jsonError})`);
   }
   lines.push(`Reproduce with: ${curlLine(ex.request)}`);
