@@ -13,6 +13,7 @@ interface Schema {
   readonly $ref?: string;
   readonly type?: string | readonly string[];
   readonly enum?: readonly unknown[];
+  readonly const?: unknown;
   readonly oneOf?: readonly Schema[];
   readonly anyOf?: readonly Schema[];
   readonly items?: Schema;
@@ -40,6 +41,12 @@ function refName(ref: string): string {
   return pascal(match[1]);
 }
 
+/**
+ * Keywords that would change the type but that the generator does not read: a schema using one
+ * fails the generation rather than yield a type that says less than the schema.
+ */
+const UNSUPPORTED = ['allOf', 'not', 'if', 'then', 'else', 'patternProperties', 'prefixItems', 'dependentSchemas', 'dependentRequired', 'unevaluatedProperties', 'unevaluatedItems', '$dynamicRef'];
+
 const PRIMITIVES: Readonly<Record<string, string>> = { string: 'string', integer: 'number', number: 'number', boolean: 'boolean', null: 'null' };
 
 /** A JSON value as a TypeScript literal, in the codebase's single quotes. */
@@ -58,6 +65,7 @@ function doc(schema: Schema, indent: string): string[] {
 function objectType(schema: Schema, indent: string): string {
   const extra = schema.additionalProperties;
   if (schema.properties) {
+    if (typeof extra === 'object' || schema.propertyNames) throw new Error('gen-types: an object with both named properties and other keys is not supported');
     const required = new Set(schema.required ?? []);
     const inner = `${indent}  `;
     const members = Object.entries(schema.properties).flatMap(([name, member]) => [
@@ -72,7 +80,10 @@ function objectType(schema: Schema, indent: string): string {
 }
 
 function typeOf(schema: Schema, indent = ''): string {
+  const unsupported = UNSUPPORTED.filter((keyword) => keyword in schema);
+  if (unsupported.length) throw new Error(`gen-types: ${unsupported.join(', ')} is not supported`);
   if (schema.$ref) return refName(schema.$ref);
+  if ('const' in schema) return literal(schema.const);
   if (schema.enum) return schema.enum.map(literal).join(' | ');
   const union = schema.oneOf ?? schema.anyOf;
   if (union) return union.map((s) => typeOf(s, indent)).join(' | ');

@@ -58,8 +58,23 @@ describe('target profiles', () => {
     expect(refusalStatuses(profile, 'unauthorized', 'register')).toEqual([401]);
   });
 
+  test("a refusal is judged against the statuses of the exchange's own operation", async () => {
+    const { Api } = await import('../helpers/wire/api.js');
+    const { Checks } = await import('../helpers/checks.js');
+    const { HttpClient } = await import('../helpers/wire/http.js');
+    const profile = loadProfile(profileFile({ extends: 'tasklink', name: 'acme', operations: { register: { refusals: { invalid: [422] } } } }));
+    const client = new HttpClient({ timeoutMs: 500, maxBodyBytes: 1024 });
+    const api = new Api(client, profile, 'http://127.0.0.1:9/api/');
+    const [register, login] = [await api.call('register', { fields: {} }), await api.call('login', { fields: {} })];
+    await client.close();
+    // No server listens: the failure names the statuses that would have passed.
+    expect(() => new Checks(profile).expectRefusalStatus(register, 'invalid')).toThrow(/expected 422, but no response arrived/);
+    expect(() => new Checks(profile).expectRefusalStatus(login, 'invalid')).toThrow(/expected 400, but no response arrived/);
+  });
+
   test('the profile types are generated from the schema, and the committed file is current (npm run gen:types)', () => {
     expect(readFileSync(PROFILE_TYPES_FILE, 'utf8')).toBe(generatedProfileTypes());
+    expect(() => generatedProfileTypes(JSON.parse('{"$defs": {"x": {"allOf": []}}}'))).toThrow(/allOf is not supported/);
   });
 
   test('a profile may present the token in another header, with or without a scheme word', async () => {
