@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { FLOWS, type Flow } from '../requirements/catalogue.js';
 import { parseOtpSource, type OtpSource } from '../helpers/flows/otp-sources.js';
-import { parseProvision, type ProvisionSource } from '../helpers/flows/provision.js';
+import { parseProvision, type ProvisionSource } from '../helpers/flows/provision-source.js';
 import { isUrlOrTargetPath, SourceError } from '../helpers/flows/sources.js';
 
 export class ConfigError extends Error {

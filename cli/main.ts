@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { EXCLUSIVE_FLOWS, FLOWS, REQUIREMENTS, type Flow } from '../requirements/catalogue.js';
 import { ConfigError, helpText, loadConfig, type Config } from './config.js';
 import { describeOtpSource, resolveOtpSource, type OtpSource } from '../helpers/flows/otp-sources.js';
-import { resolveProvision, type ProvisionSource } from '../helpers/flows/provision.js';
+import { resolveProvision, type ProvisionSource } from '../helpers/flows/provision-source.js';
 import { onTarget } from '../helpers/flows/sources.js';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';

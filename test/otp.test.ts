@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HttpClient } from '../helpers/wire/http.js';
 import { otpReader } from '../helpers/flows/otp.js';
 import { codeFromBody, describeOtpSource, expandTemplate, parseOtpSource, resolveOtpSource } from '../helpers/flows/otp-sources.js';
-import { parseProvision, resolveProvision } from '../helpers/flows/provision.js';
+import { parseProvision, resolveProvision } from '../helpers/flows/provision-source.js';
 import { onTarget } from '../helpers/flows/sources.js';
 
 const client = new HttpClient({ timeoutMs: 2000, maxBodyBytes: 65536 });

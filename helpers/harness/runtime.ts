@@ -11,7 +11,8 @@ import { HttpClient } from '../wire/http.js';
 import { otpReader, type OtpReader } from '../flows/otp.js';
 import type { TargetProfile } from '../wire/profile.js';
 import type { OtpSource } from '../flows/otp-sources.js';
-import { provisioner, type Provisioner, type ProvisionSource } from '../flows/provision.js';
+import { provisioner, type Provisioner } from '../flows/provision.js';
+import type { ProvisionSource } from '../flows/provision-source.js';
 
 export interface RunSettings {
   readonly baseUrl: string;
