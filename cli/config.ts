@@ -7,20 +7,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { FLOWS, type Flow } from '../requirements/catalogue.js';
+import { parseOtpSource, type OtpSource } from '../helpers/flows/otp-sources.js';
+import { parseProvision, type ProvisionSource } from '../helpers/flows/provision-source.js';
+import { isUrlOrTargetPath, SourceError } from '../helpers/flows/sources.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
-
-export type OtpSource =
-  | { readonly kind: 'fixed'; readonly code: string }
-  | { readonly kind: 'http'; readonly template: string }
-  | { readonly kind: 'command'; readonly command: string }
-  | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'mailpit'; readonly url: string };
-
-/** How the suite makes users on an API without registration (seed 001): an admin hook or a command. */
-export type ProvisionSource = { readonly kind: 'http'; readonly url: string } | { readonly kind: 'command'; readonly command: string };
 
 export interface ContainerConfig {
   readonly image: string;
@@ -150,64 +143,14 @@ export function parseBaseUrl(value: string): string {
   return url.toString();
 }
 
-/** A source option's kind and the rest: `http:/__conformance__/users` → http, /__conformance__/users. */
-function splitSource(value: string): { kind: string; rest: string } {
-  const colon = value.indexOf(':');
-  return colon === -1 ? { kind: value, rest: '' } : { kind: value.slice(0, colon), rest: value.slice(colon + 1) };
-}
-
-function isHttpUrl(value: string): boolean {
+/** A source option, parsed by the flows layer; its refusal is a configuration error. */
+function parseSource<T>(parse: (value: string) => T, value: string): T {
   try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
+    return parse(value);
+  } catch (error) {
+    if (error instanceof SourceError) throw new ConfigError(error.message);
+    throw error;
   }
-}
-
-/** An http(s) URL, or a path that resolves against the target's origin. */
-function isUrlOrTargetPath(value: string): boolean {
-  return value.startsWith('/') || isHttpUrl(value);
-}
-
-export function parseOtpSource(value: string): OtpSource {
-  const { kind, rest } = splitSource(value);
-  switch (kind) {
-    case 'fixed':
-      if (!/^\S+$/.test(rest)) throw new ConfigError("--otp-source fixed:<code> needs a code, e.g. 'fixed:123456'");
-      return { kind, code: rest };
-    case 'http': {
-      // A relative template ('http:/__conformance__/otp?...') resolves against the target's origin.
-      if (!isUrlOrTargetPath(rest.replace(/\{(identifier|channel|purpose)\}/g, 'x'))) {
-        throw new ConfigError(`--otp-source http:<url template> needs an http(s) URL or a path, not '${rest}'`);
-      }
-      return { kind, template: rest };
-    }
-    case 'command':
-      if (!rest.trim()) throw new ConfigError('--otp-source command:<shell command> needs a command');
-      return { kind, command: rest };
-    case 'file':
-      if (!rest.trim()) throw new ConfigError('--otp-source file:<path> needs the path of an outbox file (JSON lines)');
-      return { kind, path: rest };
-    case 'mailpit':
-      if (!isHttpUrl(rest)) throw new ConfigError(`--otp-source mailpit:<url> needs Mailpit's http(s) URL, not '${rest}'`);
-      return { kind, url: rest };
-    default:
-      throw new ConfigError(`--otp-source must start with fixed:, http:, command:, file: or mailpit:, not '${value}'`);
-  }
-}
-
-export function parseProvision(value: string): ProvisionSource {
-  const { kind, rest } = splitSource(value);
-  if (kind === 'command') {
-    if (!rest.trim()) throw new ConfigError('--provision command:<shell command> needs a command');
-    return { kind, command: rest };
-  }
-  if (kind === 'http') {
-    if (!isUrlOrTargetPath(rest)) throw new ConfigError(`--provision http:<url> needs an http(s) URL or a path on the target, not '${rest}'`);
-    return { kind, url: rest };
-  }
-  throw new ConfigError(`--provision must start with http: or command:, not '${value}'`);
 }
 
 function parseClockHook(value: string): string {
@@ -269,8 +212,8 @@ export function loadConfig(sources: ConfigSources): Config {
   const raw: Raw = { ...dotenv, ...fromEnvironment(sources.env), ...parseArgv(sources.argv) };
   const config: Config = {
     baseUrl: raw['base-url'] === undefined ? null : parseBaseUrl(raw['base-url']),
-    otpSource: raw['otp-source'] === undefined ? null : parseOtpSource(raw['otp-source']),
-    provision: raw.provision === undefined ? null : parseProvision(raw.provision),
+    otpSource: raw['otp-source'] === undefined ? null : parseSource(parseOtpSource, raw['otp-source']),
+    provision: raw.provision === undefined ? null : parseSource(parseProvision, raw.provision),
     clockHook: raw['clock-hook'] === undefined ? null : parseClockHook(raw['clock-hook']),
     reportDir: resolve(sources.cwd, raw['report-dir'] ?? 'reports'),
     strict: parseBoolean('strict', raw.strict),
@@ -285,13 +228,6 @@ export function loadConfig(sources: ConfigSources): Config {
     version: parseBoolean('version', raw.version),
   };
   return Object.freeze(config);
-}
-
-/** The environment handed to a `command:` source (OTP, provisioning): the suite's own plus its variables. */
-export function childEnvironment(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  return { ...env, ...extra };
 }
 
 export function helpText(): string {

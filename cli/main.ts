@@ -7,11 +7,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXCLUSIVE_FLOWS, FLOWS, REQUIREMENTS, type Flow } from '../requirements/catalogue.js';
-import { ConfigError, helpText, loadConfig, type Config, type OtpSource, type ProvisionSource } from './config.js';
+import { ConfigError, helpText, loadConfig, type Config } from './config.js';
+import { describeOtpSource, resolveOtpSource, type OtpSource } from '../helpers/flows/otp-sources.js';
+import { resolveProvision, type ProvisionSource } from '../helpers/flows/provision-source.js';
+import { onTarget } from '../helpers/flows/sources.js';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import type { RunSettings } from '../helpers/harness/runtime.js';
-import { loadProfile, ProfileError, profilePath, type TargetProfile } from '../helpers/wire/profile.js';
+import { loadProfile, ProfileError, type TargetProfile } from '../helpers/wire/profile.js';
 import { notApplicable } from '../requirements/applicability.js';
 import { levelFor, statementOf } from '../requirements/statement.js';
 import { consoleSummary, reportPaths, summarize, writeReports } from './reports.js';
@@ -41,21 +44,10 @@ function catalogueText(profile: TargetProfile, provisioning: boolean): string {
   return [`profile ${profile.name}: ${profile.description}`, '', header, ...rows, '', `${REQUIREMENTS.length} requirements`].join('\n');
 }
 
-function describeOtpSource(source: OtpSource | null, embedded: boolean): string {
-  if (!source) return 'none (checks that need a real OTP are skipped)';
-  if (embedded) return "the embedded server's OTP hook";
-  switch (source.kind) {
-    case 'fixed':
-      return 'fixed code';
-    case 'http':
-      return `http ${source.template.split('?')[0]}`;
-    case 'command':
-      return 'command';
-    case 'file':
-      return `outbox file ${source.path}`;
-    case 'mailpit':
-      return `Mailpit at ${source.url}`;
-  }
+/** The OTP source in the reports; the embedded server's own hook is named as such. */
+function otpSourceText(target: Target): string {
+  if (!target.otpSource) return 'none (checks that need a real OTP are skipped)';
+  return target.otpSource === EMBEDDED_OTP_HOOK ? "the embedded server's OTP hook" : describeOtpSource(target.otpSource);
 }
 
 /**
@@ -124,18 +116,22 @@ async function prepareTarget(config: Config, profile: TargetProfile): Promise<Ta
   };
 }
 
-/** What every spec worker needs to know, the same for both phases of a run. */
-function runSettings(config: Config, target: Target): RunSettings {
+/**
+ * What every spec worker needs to know, the same for both phases of a run: plain JSON (it
+ * crosses vitest's `provide`). The hooks given as paths are resolved against the target here,
+ * once; the profile travels resolved, so workers never load it again.
+ */
+function runSettings(config: Config, target: Target, profile: TargetProfile): RunSettings {
   return {
     baseUrl: target.baseUrl,
-    otpSource: target.otpSource,
-    clockHook: target.clockHook === null ? null : new URL(target.clockHook, target.baseUrl).toString(),
-    provision: target.provision?.kind === 'http' ? { kind: 'http', url: new URL(target.provision.url, target.baseUrl).toString() } : target.provision,
+    otpSource: target.otpSource && resolveOtpSource(target.otpSource, target.baseUrl),
+    clockHook: target.clockHook && onTarget(target.clockHook, target.baseUrl),
+    provision: target.provision && resolveProvision(target.provision, target.baseUrl),
     timeoutMs: config.timeoutMs,
     maxBodyBytes: config.maxBodyBytes,
     seed: config.seed,
     strict: config.strict,
-    profile: profilePath(config.profile, process.cwd()),
+    profile,
   };
 }
 
@@ -220,7 +216,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   };
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
-    const settings = runSettings(config, target);
+    const settings = runSettings(config, target, profile);
     await runSuite(config, target, settings, collector, flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f)), false);
     await runSuite(config, target, settings, collector, flows.filter((f) => EXCLUSIVE_FLOWS.includes(f)), true);
   } catch (error) {
@@ -235,7 +231,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       baseUrl: target.baseUrl,
       embedded: target.kind === 'embedded',
       profile: profile.name,
-      otpSource: describeOtpSource(target.otpSource, target.kind === 'embedded'),
+      otpSource: otpSourceText(target),
       seed: config.seed,
       strict: config.strict,
       startedAt: startedAt.toISOString(),

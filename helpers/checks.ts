@@ -3,10 +3,10 @@
  * renders the evidence (masked, with a curl line). Checks never decide severity: the
  * requirement that calls them does.
  */
-import { CheckFailure } from './outcome.js';
+import { CheckFailure, NotApplicable } from './outcome.js';
 import { renderExchange, type Exchange } from './wire/http.js';
 import { mask } from './wire/mask.js';
-import { pointer, refusalStatuses, type Operation, type OperationId, type Refusal, type TargetProfile } from './wire/profile.js';
+import { OPERATION_IDS, pointer, refusalStatuses, type OperationId, type Refusal, type TargetProfile } from './wire/profile.js';
 import { schemaViolations, type SchemaRef } from './wire/schemas.js';
 
 export function fail(reason: string, ...evidence: Exchange[]): never {
@@ -46,7 +46,9 @@ export function expectJson(ex: Exchange): void {
   if (ex.json === undefined) fail(`expected a JSON body: ${ex.jsonError ?? 'not JSON'}`, ex);
 }
 
-export function expectSchema(ex: Exchange, value: unknown, schema: SchemaRef, root: string): void {
+/** A profile that names no schema for an answer (its `schemas` leave it out) cannot have that answer's shape judged. */
+export function expectSchema(ex: Exchange, value: unknown, schema: SchemaRef | undefined, root: string): void {
+  if (schema === undefined) throw new NotApplicable(`the profile names no schema for the answer of ${ex.operation ?? 'this request'} (its schemas)`);
   const violations = schemaViolations(schema, value, root);
   if (violations.length) fail(`${root || 'the answer'} does not match ${schema}.json:\n  - ${violations.join('\n  - ')}`, ex);
 }
@@ -79,16 +81,22 @@ export class Checks {
     if (schema) expectSchema(ex, ex.json, schema, '');
   }
 
+  /** The operation an exchange called, when it is one of the profile's (a raw request is not). */
+  private operationOf(ex: Exchange): OperationId | undefined {
+    return OPERATION_IDS.find((op) => op === ex.operation);
+  }
+
   /** The operation's success status (from the profile) and the success envelope. */
   expectOk(ex: Exchange): void {
-    const operation = this.profile.operations[ex.operation as OperationId] as Operation | undefined;
+    const op = this.operationOf(ex);
+    const operation = op === undefined ? undefined : this.profile.operations[op];
     expectStatus(ex, ...[operation?.status ?? 200].flat());
     this.expectSuccessEnvelope(ex);
   }
 
-  /** The status of a kind of refusal, as the profile's dialect answers it. */
+  /** The status of a kind of refusal, as the profile's dialect answers it for this operation. */
   expectRefusalStatus(ex: Exchange, kind: Refusal): void {
-    expectStatus(ex, ...refusalStatuses(this.profile, kind));
+    expectStatus(ex, ...refusalStatuses(this.profile, kind, this.operationOf(ex)));
   }
 
   /** The status of a kind of refusal and the error envelope. */

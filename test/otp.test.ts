@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HttpClient } from '../helpers/wire/http.js';
-import { codeFromBody, expandTemplate, otpReader } from '../helpers/flows/otp.js';
+import { otpReader } from '../helpers/flows/otp.js';
+import { codeFromBody, describeOtpSource, expandTemplate, parseOtpSource, resolveOtpSource } from '../helpers/flows/otp-sources.js';
+import { parseProvision, resolveProvision } from '../helpers/flows/provision-source.js';
+import { onTarget } from '../helpers/flows/sources.js';
 
 const client = new HttpClient({ timeoutMs: 2000, maxBodyBytes: 65536 });
 const req = { identifier: 'a+b@example.com', channel: 'email', purpose: 'verify' } as const;
@@ -33,7 +36,27 @@ afterAll(async () => {
 
 describe('OTP sources', () => {
   test('placeholders are URL-encoded and a relative template resolves against the target', () => {
-    expect(expandTemplate('/otp?to={identifier}&c={channel}&p={purpose}', req, 'http://h:1')).toBe('http://h:1/otp?to=a%2Bb%40example.com&c=email&p=verify');
+    expect(expandTemplate(onTarget('/otp?to={identifier}&c={channel}&p={purpose}', 'http://h:1/api/'), req)).toBe('http://h:1/otp?to=a%2Bb%40example.com&c=email&p=verify');
+    expect(expandTemplate(onTarget('/otp/{identifier}', 'http://h:1/api/'), req)).toBe('http://h:1/otp/a%2Bb%40example.com');
+    expect(onTarget('http://other:2/otp?to={identifier}', 'http://h:1/api/')).toBe('http://other:2/otp?to={identifier}');
+  });
+
+  test('hooks given as paths resolve against the target; absolute URLs and other kinds stay as given', () => {
+    expect(resolveOtpSource(parseOtpSource('http:/__conformance__/otp?identifier={identifier}'), 'http://h:1/api/v1/')).toEqual({ kind: 'http', template: 'http://h:1/__conformance__/otp?identifier={identifier}' });
+    expect(resolveOtpSource(parseOtpSource('file:/tmp/outbox.jsonl'), 'http://h:1/api/')).toEqual({ kind: 'file', path: '/tmp/outbox.jsonl' });
+    expect(resolveProvision(parseProvision('http:/__conformance__/users'), 'http://h:1/api/')).toEqual({ kind: 'http', url: 'http://h:1/__conformance__/users' });
+    expect(resolveProvision(parseProvision('command:/bin/make-user'), 'http://h:1/api/')).toEqual({ kind: 'command', command: '/bin/make-user' });
+    expect(onTarget('/__conformance__/clock', 'http://h:1/api/')).toBe('http://h:1/__conformance__/clock');
+  });
+
+  test.each([
+    { option: 'fixed:424242', description: 'fixed code' },
+    { option: 'http:/otp?to={identifier}', description: 'http /otp' },
+    { option: 'command:cat /tmp/otp', description: 'command' },
+    { option: 'file:/tmp/outbox.jsonl', description: 'outbox file /tmp/outbox.jsonl' },
+    { option: 'mailpit:http://127.0.0.1:8025', description: 'Mailpit at http://127.0.0.1:8025' },
+  ])('the $option source is described in the reports as "$description", never with a code', ({ option, description }) => {
+    expect(describeOtpSource(parseOtpSource(option))).toBe(description);
   });
 
   test('a JSON answer or a text body gives the code', () => {
@@ -43,23 +66,23 @@ describe('OTP sources', () => {
   });
 
   test('fixed: always the same code', async () => {
-    expect(await otpReader({ kind: 'fixed', code: '424242' }, client, origin, 1000).read(req)).toBe('424242');
+    expect(await otpReader({ kind: 'fixed', code: '424242' }, client, 1000).read(req)).toBe('424242');
   });
 
   test('http: JSON and text answers', async () => {
-    expect(await otpReader({ kind: 'http', template: '/json?to={identifier}' }, client, origin, 1000).read(req)).toBe('654321');
-    expect(await otpReader({ kind: 'http', template: `${origin}/text` }, client, origin, 1000).read(req)).toBe('112233');
+    expect(await otpReader(resolveOtpSource({ kind: 'http', template: '/json?to={identifier}' }, origin), client, 1000).read(req)).toBe('654321');
+    expect(await otpReader({ kind: 'http', template: `${origin}/text` }, client, 1000).read(req)).toBe('112233');
     expect(seen).toContain('/json?to=a%2Bb%40example.com');
   });
 
   test('http: no code is an OtpUnavailable naming the channel and purpose', async () => {
-    await expect(otpReader({ kind: 'http', template: '/missing' }, client, origin, 1000).read(req)).rejects.toThrow(/no code for email verify \(HTTP 404\)/);
+    await expect(otpReader(resolveOtpSource({ kind: 'http', template: '/missing' }, origin), client, 1000).read(req)).rejects.toThrow(/no code for email verify \(HTTP 404\)/);
   });
 
   test('command: gets the OTP variables and prints the code', async () => {
-    const reader = otpReader({ kind: 'command', command: 'test "$OTP_CHANNEL/$OTP_PURPOSE" = email/verify && echo 778899' }, client, origin, 2000);
+    const reader = otpReader({ kind: 'command', command: 'test "$OTP_CHANNEL/$OTP_PURPOSE" = email/verify && echo 778899' }, client, 2000);
     expect(await reader.read(req)).toBe('778899');
-    await expect(otpReader({ kind: 'command', command: 'exit 3' }, client, origin, 2000).read(req)).rejects.toThrow(/OTP command failed/);
+    await expect(otpReader({ kind: 'command', command: 'exit 3' }, client, 2000).read(req)).rejects.toThrow(/OTP command failed/);
   });
 
   test('file: the latest outbox line for the recipient and purpose', async () => {
@@ -73,7 +96,7 @@ describe('OTP sources', () => {
       { to: 'a+b@example.com', kind: 'reset', otp: '444444' },
     ];
     writeFileSync(path, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'));
-    const reader = otpReader({ kind: 'file', path }, client, origin, 1000);
+    const reader = otpReader({ kind: 'file', path }, client, 1000);
     expect(await reader.read(req)).toBe('333333');
     expect(await reader.read({ ...req, purpose: 'reset' })).toBe('444444');
     await expect(reader.read({ ...req, identifier: 'nobody@example.com' })).rejects.toThrow(/no message .* in the outbox/);
@@ -87,18 +110,18 @@ describe('OTP sources', () => {
       { to: 'c@example.com', kind: 'reset', body: 'Reset it here:\nhttp://127.0.0.1:8000/reset/Mg/cbd2-99aa88bb.\nThanks' },
     ];
     writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n'));
-    const reader = otpReader({ kind: 'file', path }, client, origin, 1000);
+    const reader = otpReader({ kind: 'file', path }, client, 1000);
     expect(await reader.readLink({ ...req, purpose: 'reset' })).toEqual({ uid: 'MQ', token: 'cbd1-0a1b2c3d' });
     expect(await reader.readLink({ ...req, identifier: 'c@example.com', purpose: 'reset' })).toEqual({ uid: 'Mg', token: 'cbd2-99aa88bb' });
-    await expect(otpReader({ kind: 'fixed', code: '123456' }, client, origin, 1000).readLink(req)).rejects.toThrow(/gives codes, not the uid and token/);
+    await expect(otpReader({ kind: 'fixed', code: '123456' }, client, 1000).readLink(req)).rejects.toThrow(/gives codes, not the uid and token/);
   });
 
   test('mailpit: the code in the latest message to the recipient', async () => {
-    expect(await otpReader({ kind: 'mailpit', url: `${origin}/mailpit` }, client, origin, 1000).read(req)).toBe('556677');
+    expect(await otpReader({ kind: 'mailpit', url: `${origin}/mailpit` }, client, 1000).read(req)).toBe('556677');
   });
 
   test('no source: unavailable, with the reason', async () => {
-    const reader = otpReader(null, client, origin, 1000);
+    const reader = otpReader(null, client, 1000);
     expect(reader.available).toBe(false);
     await expect(reader.read(req)).rejects.toThrow(/no OTP source configured/);
   });

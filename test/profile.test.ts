@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { notApplicable } from '../requirements/applicability.js';
 import { requirement } from '../requirements/catalogue.js';
-import { loadProfile, mergeProfiles, ProfileError } from '../helpers/wire/profile.js';
+import { loadProfile, mergeProfiles, ProfileError, refusalStatuses } from '../helpers/wire/profile.js';
+import { generatedProfileTypes, PROFILE_TYPES_FILE } from '../scripts/gen-types.js';
 import { ROOT, runCli } from './harness.js';
 
 function profileFile(content: unknown): string {
@@ -33,10 +34,47 @@ describe('target profiles', () => {
     { content: { extends: 'tasklink', name: 'acme', refusals: { badCredentials: [200] } }, message: /refusals\.badCredentials\.0/ },
     { content: { extends: 'nowhere', name: 'acme' }, message: /no profile named 'nowhere'/ },
     { content: '{ not json', message: /not valid JSON/ },
+    { content: { extends: 'tasklink', name: 'acme', request: { register: { emial: 'email' } } }, message: /: \/request\/register\/emial: register has no neutral field 'emial' \(known: email, username, / },
+    { content: { extends: 'tasklink', name: 'acme', request: { me: { usernam: 'username' } } }, message: /\/request\/me\/usernam: me has no neutral field 'usernam' \(known: none\)/ },
+    { content: { extends: 'tasklink', name: 'acme', request: { sigin: {} } }, message: /request: unknown key 'sigin'/ },
+    { content: { extends: 'tasklink', name: 'acme', user: { emial: '/email' } }, message: /user: unknown key 'emial'/ },
+    { content: { extends: 'tasklink', name: 'acme', response: { tokenAcess: '/access' } }, message: /response: unknown key 'tokenAcess'/ },
+    { content: { extends: 'tasklink', name: 'acme', privileged: { admin: 'is_staff' } }, message: /privileged: unknown key 'admin'/ },
+    { content: { extends: 'tasklink', name: 'acme', operations: { register: { refusals: { invalid: [200] } } } }, message: /operations\.register\.refusals\.invalid\.0/ },
+    { content: { extends: 'tasklink', name: 'acme', operations: { register: { refusals: { invalidInput: [422] } } } }, message: /operations\.register\.refusals: unknown key 'invalidInput'/ },
   ])('a broken profile is refused naming what is wrong: $message', ({ content, message }) => {
     const path = profileFile(content);
     expect(() => loadProfile(path)).toThrow(ProfileError);
     expect(() => loadProfile(path)).toThrow(message);
+  });
+
+  test('an operation may override the refusal statuses for itself; the others keep the profile\'s or the defaults', () => {
+    const profile = loadProfile(profileFile({ extends: 'tasklink', name: 'acme', refusals: { badCredentials: [400] }, operations: { register: { refusals: { invalid: [422] } } } }));
+    expect(profile.operations.register?.path).toBe('auth/register/');
+    expect(refusalStatuses(profile, 'invalid', 'register')).toEqual([422]);
+    expect(refusalStatuses(profile, 'invalid', 'login')).toEqual([400]);
+    expect(refusalStatuses(profile, 'invalid')).toEqual([400]);
+    expect(refusalStatuses(profile, 'badCredentials', 'register')).toEqual([400]);
+    expect(refusalStatuses(profile, 'unauthorized', 'register')).toEqual([401]);
+  });
+
+  test("a refusal is judged against the statuses of the exchange's own operation", async () => {
+    const { Api } = await import('../helpers/wire/api.js');
+    const { Checks } = await import('../helpers/checks.js');
+    const { HttpClient } = await import('../helpers/wire/http.js');
+    const profile = loadProfile(profileFile({ extends: 'tasklink', name: 'acme', operations: { register: { refusals: { invalid: [422] } } } }));
+    const client = new HttpClient({ timeoutMs: 500, maxBodyBytes: 1024 });
+    const api = new Api(client, profile, 'http://127.0.0.1:9/api/');
+    const [register, login] = [await api.call('register', { fields: {} }), await api.call('login', { fields: {} })];
+    await client.close();
+    // No server listens: the failure names the statuses that would have passed.
+    expect(() => new Checks(profile).expectRefusalStatus(register, 'invalid')).toThrow(/expected 422, but no response arrived/);
+    expect(() => new Checks(profile).expectRefusalStatus(login, 'invalid')).toThrow(/expected 400, but no response arrived/);
+  });
+
+  test('the profile types are generated from the schema, and the committed file is current (npm run gen:types)', () => {
+    expect(readFileSync(PROFILE_TYPES_FILE, 'utf8')).toBe(generatedProfileTypes());
+    expect(() => generatedProfileTypes(JSON.parse('{"$defs": {"x": {"allOf": []}}}'))).toThrow(/allOf is not supported/);
   });
 
   test('a profile may present the token in another header, with or without a scheme word', async () => {
@@ -70,7 +108,7 @@ describe('target profiles', () => {
     writeFileSync(join(dirname(path), 'acme-user.json'), JSON.stringify({ $id: 'acme-user.json', allOf: [{ $ref: 'user.json' }], required: ['team'] }));
     const profile = loadProfile(path);
     expect(profile.schemas.user).toBe(join(dirname(path), 'acme-user.json'));
-    expect(schemaViolations(profile.schemas.user, { team: 1 }).join('; ')).toMatch(/required property 'id'/);
+    expect(schemaViolations(join(dirname(path), 'acme-user.json'), { team: 1 }).join('; ')).toMatch(/required property 'id'/);
   });
 
   test.each([
@@ -101,6 +139,13 @@ describe('target profiles', () => {
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/unknown key 'operatons'/);
+  });
+
+  test('the CLI exits 2 with one line naming a neutral request field the operation does not know', async () => {
+    const run = await runCli(['--profile', profileFile({ extends: 'tasklink', name: 'acme', request: { register: { emial: 'email' } } }), '--list']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/acme\.json: \/request\/register\/emial: register has no neutral field 'emial'/);
   });
 
   test.each(['tasklink', 'university', 'message-data', 'simplejwt-accounts', 'flutter-auth', 'djoser'])('--list --profile %s works', async (name) => {

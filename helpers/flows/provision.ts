@@ -6,9 +6,10 @@
  */
 import { CheckFailure } from '../outcome.js';
 import { execFile } from 'node:child_process';
-import { childEnvironment, type ProvisionSource } from '../../cli/config.js';
 import { jsonBody } from '../wire/bodies.js';
 import type { HttpClient } from '../wire/http.js';
+import type { ProvisionSource } from './provision-source.js';
+import { childEnvironment } from './sources.js';
 import type { NewUser } from './users.js';
 
 export type Provisioner = (user: NewUser) => Promise<void>;
@@ -54,7 +55,7 @@ function viaCommand(command: string, user: NewUser, timeoutMs: number): Promise<
   });
 }
 
-/** `url` is absolute (a path source is resolved against the target by the CLI). */
+/** `source` comes resolved against the target (resolveProvision): a hook URL is absolute. */
 export function provisioner(source: ProvisionSource | null, client: HttpClient, timeoutMs: number): Provisioner | null {
   if (!source) return null;
   if (source.kind === 'http') return (user) => viaHttp(source.url, user, client);

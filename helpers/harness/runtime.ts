@@ -7,14 +7,16 @@ import { inject } from 'vitest';
 import { Api } from '../wire/api.js';
 import { jsonBody } from '../wire/bodies.js';
 import { Checks } from '../checks.js';
-import type { OtpSource, ProvisionSource } from '../../cli/config.js';
 import { HttpClient } from '../wire/http.js';
 import { otpReader, type OtpReader } from '../flows/otp.js';
-import { loadProfile, type TargetProfile } from '../wire/profile.js';
+import type { TargetProfile } from '../wire/profile.js';
+import type { OtpSource } from '../flows/otp-sources.js';
 import { provisioner, type Provisioner } from '../flows/provision.js';
+import type { ProvisionSource } from '../flows/provision-source.js';
 
 export interface RunSettings {
   readonly baseUrl: string;
+  /** The OTP source; an http hook's template is absolute. */
   readonly otpSource: OtpSource | null;
   /** How users are made on an API without registration (an http source's URL is absolute), or null. */
   readonly provision: ProvisionSource | null;
@@ -24,8 +26,8 @@ export interface RunSettings {
   readonly maxBodyBytes: number;
   readonly seed: number;
   readonly strict: boolean;
-  /** Path of the target profile (workers load it themselves). */
-  readonly profile: string;
+  /** The target profile, loaded and validated by the CLI (extends resolved, defaults filled in). */
+  readonly profile: TargetProfile;
 }
 
 declare module 'vitest' {
@@ -70,9 +72,9 @@ export function runtime(): Runtime {
   const settings = inject('accounts');
   if (!settings) throw new Error('specs run through the accounts-conformance CLI (npm run conformance), not bare vitest');
   const client = new HttpClient({ timeoutMs: settings.timeoutMs, maxBodyBytes: settings.maxBodyBytes });
-  const profile = loadProfile(settings.profile);
+  const { profile } = settings;
   const api = new Api(client, profile, settings.baseUrl);
-  const otp = otpReader(settings.otpSource, client, api.origin, settings.timeoutMs);
+  const otp = otpReader(settings.otpSource, client, settings.timeoutMs);
   const provision = provisioner(settings.provision, client, settings.timeoutMs);
   current = { settings, client, profile, api, checks: new Checks(profile), otp, clock: clockHook(client, settings.clockHook), provision };
   return current;

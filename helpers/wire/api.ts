@@ -44,10 +44,6 @@ export class Api {
     readonly baseUrl: string,
   ) {}
 
-  get origin(): string {
-    return new URL(this.baseUrl).origin;
-  }
-
   /** The operation as the profile maps it; specs only reach operations their requirement needs. */
   operation(op: OperationId): Operation {
     const found = this.profile.operations[op];

@@ -6,25 +6,25 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileSchema, isSchemaName, schemaViolations, type SchemaRef } from './schemas.js';
+import { OPERATION_IDS, type OperationId, type ProfileDocument, type Refusal } from './profile-document.js';
+import { compileSchema, isSchemaName, schemaViolations } from './schemas.js';
 
-export const OPERATION_IDS = [
-  'register',
-  'login',
-  'refresh',
-  'sendOtp',
-  'verifyOtp',
-  'me',
-  'updateProfile',
-  'changePassword',
-  'updateLocation',
-  'resetRequest',
-  'resetVerify',
-  'resetConfirm',
-  'wallet',
-  'logout',
-] as const;
-export type OperationId = (typeof OPERATION_IDS)[number];
+// The profile's types and value lists are generated from schemas/target-profile.json (npm run gen:types).
+export {
+  OPERATION_IDS,
+  OTP_STYLES,
+  REFUSALS,
+  RESET_STYLES,
+  type LoginIdentifier,
+  type Operation,
+  type OperationId,
+  type OtpStyle,
+  type PrivilegedField,
+  type Refusal,
+  type ResetStyle,
+  type ResponsePointer,
+  type UserField,
+} from './profile-document.js';
 
 /**
  * The neutral request fields each operation knows. A profile maps some of them to wire names;
@@ -49,19 +49,7 @@ export const REQUEST_FIELDS = {
 } as const satisfies Readonly<Record<OperationId, readonly string[]>>;
 export type RequestField<Op extends OperationId = OperationId> = (typeof REQUEST_FIELDS)[Op][number];
 
-export interface Operation {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  readonly path: string;
-  readonly auth: boolean;
-  readonly body: 'json' | 'multipart' | 'none';
-  /** The success status, or the statuses a dialect allows (seed 004's login: 200 or 201); 200 when not given. */
-  readonly status?: number | readonly number[];
-}
-
-/** Kinds of refusal whose status differs between dialects (bad login: 401 or 400, ...). */
-export const REFUSALS = ['invalid', 'badCredentials', 'unauthorized', 'notFound', 'methodNotAllowed', 'unsupportedMediaType'] as const;
-export type Refusal = (typeof REFUSALS)[number];
-
+/** The status of each kind of refusal where neither the profile nor the operation says otherwise. */
 export const DEFAULT_REFUSALS: Readonly<Record<Refusal, readonly number[]>> = {
   invalid: [400],
   badCredentials: [401],
@@ -71,86 +59,25 @@ export const DEFAULT_REFUSALS: Readonly<Record<Refusal, readonly number[]>> = {
   unsupportedMediaType: [415],
 };
 
-export type UserField =
-  | 'id' | 'phone' | 'email' | 'phoneVerified' | 'emailVerified' | 'role' | 'rating' | 'tasksPosted'
-  | 'tasksCompleted' | 'createdAt' | 'fullName' | 'image' | 'bio' | 'dateOfBirth' | 'gender' | 'username' | 'firstName' | 'lastName';
-
-export type PrivilegedField = 'emailVerified' | 'phoneVerified' | 'rating' | 'tasksPosted' | 'tasksCompleted' | 'walletBalance';
-
-export type ResponsePointer =
-  | 'authData' | 'loginData' | 'authUser' | 'loginUser' | 'authTokens' | 'tokenAccess' | 'tokenRefresh' | 'refreshData' | 'refreshAccess'
-  | 'refreshRefresh' | 'user' | 'wallet' | 'errors' | 'otpData' | 'otpUser' | 'resetToken';
+/** The keys loadProfile fills in where the file is silent: seed 000's ways, and no fields of the kind. */
+type Defaulted = 'loginWith' | 'resetStyle' | 'otpStyle' | 'privileged' | 'wallet';
 
 /**
- * How a password reset goes:
- * - `code`: request a code for an identifier, then send identifier + code + new password (seed 000);
- * - `three-step`: request a code, trade identifier + code for a reset token (resetVerify), then
- *   send the token + new password (seed 004);
- * - `link`: request a mail carrying a uid and a token, then send uid + token + new password
- *   (djoser's reset_password / reset_password_confirm).
+ * A loaded profile: `extends` resolved, validated against schemas/target-profile.json (whose
+ * generated type it is), the defaults filled in.
  */
-export const RESET_STYLES = ['code', 'three-step', 'link'] as const;
-export type ResetStyle = (typeof RESET_STYLES)[number];
+export type TargetProfile = Omit<ProfileDocument, '$schema' | 'extends' | Defaulted> & { readonly [K in Defaulted]-?: NonNullable<ProfileDocument[K]> };
 
 /**
- * What an OTP proves:
- * - `verify`: a signed-in user verifies their email or phone (seed 000);
- * - `sign-in`: anyone sends a code to a phone, and the code signs in (seed 004).
+ * The statuses of a kind of refusal: the operation's own where it has them, else the profile's,
+ * else the defaults.
  */
-export const OTP_STYLES = ['verify', 'sign-in'] as const;
-export type OtpStyle = (typeof OTP_STYLES)[number];
-
-/** Which of a user's values the login's username field takes. */
-export type LoginIdentifier = 'email' | 'phone' | 'username';
-
-export interface TargetProfile {
-  readonly name: string;
-  readonly description: string;
-  /** The seed contract the API implements (`seed-000`), which decides the level of seed-only rules. */
-  readonly contract?: string;
-  /** The API's framework, for framework-specific advice on warnings. */
-  readonly framework?: string;
-  /** Schemas of successful and error answers; null: not checked. */
-  readonly envelope: { readonly success: SchemaRef | null; readonly error: SchemaRef | null };
-  /** The operations the dialect has; an absent one is a capability it lacks. */
-  readonly operations: Readonly<Partial<Record<OperationId, Operation>>>;
-  /** Per operation: neutral field name → wire name (dotted for nested JSON / multipart names). */
-  readonly request: Readonly<Partial<Record<OperationId, Readonly<Record<string, string>>>>>;
-  readonly privileged: Readonly<Partial<Record<PrivilegedField, string>>>;
-  /** JSON Pointers into answers; a missing one means the dialect's answer does not carry it. */
-  readonly response: Readonly<Partial<Record<ResponsePointer, string>>>;
-  /** JSON Pointers inside a user object. */
-  readonly user: Readonly<Partial<Record<UserField, string>>>;
-  readonly wallet: Readonly<Partial<Record<'id' | 'balance', string>>>;
-  readonly schemas: Readonly<Record<'authData' | 'loginData' | 'user' | 'wallet' | 'refreshData', SchemaRef>>;
-  /** Per operation: wire fields sent with a constant value on every call (a device type, an app id). */
-  readonly constants?: Readonly<Partial<Record<OperationId, Readonly<Record<string, unknown>>>>>;
-  /** The value the login's username field takes (default `email`, filled in by loadProfile). */
-  readonly loginWith: LoginIdentifier;
-  /** How a password reset goes (default `code`). */
-  readonly resetStyle: ResetStyle;
-  /** What an OTP proves (default `verify`). */
-  readonly otpStyle: OtpStyle;
-  readonly values: {
-    readonly channel: Readonly<Record<'email' | 'phone', string>>;
-    readonly roles: readonly string[];
-    readonly genders: readonly string[];
-  };
-  readonly rules: { readonly phoneDigits: number; readonly phonePrefix: string; readonly minPasswordLength: number };
-  /** How an access token is presented; default `Authorization: Bearer <token>`. */
-  readonly auth?: { readonly header: string; readonly scheme?: string | null };
-  /** false: registration answers without tokens (djoser); default true. */
-  readonly registerIssuesTokens?: boolean;
-  /** Statuses of each kind of refusal, where the dialect differs from the defaults. */
-  readonly refusals?: Readonly<Partial<Record<Refusal, readonly number[]>>>;
+export function refusalStatuses(profile: TargetProfile, kind: Refusal, op?: OperationId): readonly number[] {
+  const own = op === undefined ? undefined : profile.operations[op]?.refusals?.[kind];
+  return own ?? profile.refusals?.[kind] ?? DEFAULT_REFUSALS[kind];
 }
 
-export function refusalStatuses(profile: TargetProfile, kind: Refusal): readonly number[] {
-  return profile.refusals?.[kind] ?? DEFAULT_REFUSALS[kind];
-}
-
-/** How a profile's flows go when it does not say: seed 000's ways. */
-const STYLE_DEFAULTS: Pick<TargetProfile, 'loginWith' | 'resetStyle' | 'otpStyle'> = { loginWith: 'email', resetStyle: 'code', otpStyle: 'verify' };
+const DEFAULTS: Pick<TargetProfile, Defaulted> = { loginWith: 'email', resetStyle: 'code', otpStyle: 'verify', privileged: {}, wallet: {} };
 
 export const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'profiles');
 
@@ -246,6 +173,26 @@ function resolveExtends(path: string, seen: readonly string[]): Json {
   return mergeProfiles(base, rest);
 }
 
+/** The merged profile conforms to schemas/target-profile.json, hence to its generated type. */
+function assertProfileDocument(merged: Json, path: string): asserts merged is Json & ProfileDocument {
+  const problems = schemaViolations('target-profile', merged, '');
+  if (problems.length) throw new ProfileError(`profile ${path}: ${problems.slice(0, 3).join('; ')}`);
+}
+
+/**
+ * Neutral names are the suite's vocabulary: a request field outside an operation's (a typo such
+ * as `emial`) would map nothing, and the checks sending that field would silently not apply.
+ */
+function checkRequestFields(profile: ProfileDocument, path: string): void {
+  for (const op of OPERATION_IDS) {
+    const known: readonly string[] = REQUEST_FIELDS[op];
+    for (const field of Object.keys(profile.request[op] ?? {})) {
+      if (known.includes(field)) continue;
+      throw new ProfileError(`profile ${path}: /request/${op}/${field}: ${op} has no neutral field '${field}' (known: ${known.join(', ') || 'none'})`);
+    }
+  }
+}
+
 /**
  * Loads a shipped profile by name, or a profile file by path, resolves `extends`, and validates
  * the result against schemas/target-profile.json.
@@ -253,10 +200,11 @@ function resolveExtends(path: string, seen: readonly string[]): Json {
 export function loadProfile(nameOrPath: string, cwd = process.cwd()): TargetProfile {
   const path = profilePath(nameOrPath, cwd);
   const merged = resolveExtends(path, []);
-  const problems = schemaViolations('target-profile', merged, '');
-  if (problems.length) throw new ProfileError(`profile ${path}: ${problems.slice(0, 3).join('; ')}`);
+  assertProfileDocument(merged, path);
+  checkRequestFields(merged, path);
   checkSchemas(merged, path);
-  return Object.freeze({ ...STYLE_DEFAULTS, ...merged }) as unknown as TargetProfile;
+  const { $schema: _schema, extends: _parent, ...document } = merged;
+  return Object.freeze({ ...DEFAULTS, ...document });
 }
 
 /** The operations a profile has, in the suite's order. */

@@ -1,0 +1,124 @@
+/**
+ * Generated from schemas/target-profile.json by `npm run gen:types` (scripts/gen-types.ts):
+ * edit the schema, not this file.
+ */
+
+/** The operations the suite knows, by their neutral names. */
+export const OPERATION_IDS = ['register', 'login', 'refresh', 'sendOtp', 'verifyOtp', 'me', 'updateProfile', 'changePassword', 'updateLocation', 'resetRequest', 'resetVerify', 'resetConfirm', 'wallet', 'logout'] as const;
+export type OperationId = (typeof OPERATION_IDS)[number];
+
+export interface Operation {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Relative to the base URL. */
+  readonly path: string;
+  /** Whether the operation needs an access token. */
+  readonly auth: boolean;
+  readonly body: 'json' | 'multipart' | 'none';
+  /** The success status, or the statuses a dialect allows (seed 004's login: 200 or 201); 200 when not given. */
+  readonly status?: SuccessStatus | readonly SuccessStatus[];
+  /** Statuses of this operation's refusals, where they differ from the profile's (an operation that answers invalid input with 422 where the others answer 400). */
+  readonly refusals?: Refusals;
+}
+
+/** Kinds of refusal whose status differs between dialects (bad login: 401 or 400, ...). */
+export const REFUSALS = ['invalid', 'badCredentials', 'unauthorized', 'notFound', 'methodNotAllowed', 'unsupportedMediaType'] as const;
+export type Refusal = (typeof REFUSALS)[number];
+
+export type Refusals = Readonly<Partial<Record<Refusal, Statuses>>>;
+
+export type Statuses = readonly number[];
+
+export type SuccessStatus = number;
+
+export const USER_FIELDS = ['id', 'phone', 'email', 'phoneVerified', 'emailVerified', 'role', 'rating', 'tasksPosted', 'tasksCompleted', 'createdAt', 'fullName', 'image', 'bio', 'dateOfBirth', 'gender', 'username', 'firstName', 'lastName'] as const;
+export type UserField = (typeof USER_FIELDS)[number];
+
+export const PRIVILEGED_FIELDS = ['emailVerified', 'phoneVerified', 'rating', 'tasksPosted', 'tasksCompleted', 'walletBalance'] as const;
+export type PrivilegedField = (typeof PRIVILEGED_FIELDS)[number];
+
+export const RESPONSE_POINTERS = ['authData', 'loginData', 'authUser', 'loginUser', 'authTokens', 'tokenAccess', 'tokenRefresh', 'refreshData', 'refreshAccess', 'refreshRefresh', 'user', 'wallet', 'errors', 'otpData', 'otpUser', 'resetToken'] as const;
+export type ResponsePointer = (typeof RESPONSE_POINTERS)[number];
+
+export const WALLET_FIELDS = ['id', 'balance'] as const;
+export type WalletField = (typeof WALLET_FIELDS)[number];
+
+/** The answers whose data a profile gives a schema for. */
+export const ANSWERS = ['authData', 'loginData', 'user', 'wallet', 'refreshData'] as const;
+export type Answer = (typeof ANSWERS)[number];
+
+/** The channels an OTP goes through. */
+export const CHANNELS = ['email', 'phone'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Which of a user's values the login's username field takes. */
+export const LOGIN_IDENTIFIERS = ['email', 'phone', 'username'] as const;
+export type LoginIdentifier = (typeof LOGIN_IDENTIFIERS)[number];
+
+export const RESET_STYLES = ['code', 'three-step', 'link'] as const;
+export type ResetStyle = (typeof RESET_STYLES)[number];
+
+export const OTP_STYLES = ['verify', 'sign-in'] as const;
+export type OtpStyle = (typeof OTP_STYLES)[number];
+
+/** Describes an accounts API to the suite: operations, wire field names, where answers keep values, its envelope and status conventions. A profile may extend another and override keys (null removes one). */
+export interface ProfileDocument {
+  readonly $schema?: string;
+  readonly name: string;
+  readonly description: string;
+  /** The seed contract the API implements (seed-000 for TaskLink). Rules whose only MUST source is that seed are MUST for it; for other profiles they take the level of their other source. */
+  readonly contract?: string;
+  /** The API's framework, for framework-specific advice on warnings. */
+  readonly framework?: 'django-rest-framework' | 'express' | 'better-auth' | 'parse-server' | 'rails' | 'laravel' | 'spring';
+  readonly extends?: string;
+  /** Schemas of successful and of error answers: the name of a shipped schema (schemas/), or the path of your own schema file relative to the profile; null: not checked. */
+  readonly envelope: {
+    readonly success: string | null;
+    readonly error: string | null;
+  };
+  /** The operations the dialect has; an absent one is a capability it lacks. */
+  readonly operations: Readonly<Partial<Record<OperationId, Operation>>>;
+  /** Per operation: neutral field name → wire name (dotted names nest in JSON and stay literal in multipart). */
+  readonly request: Readonly<Partial<Record<OperationId, Readonly<Record<string, string>>>>>;
+  /** Fields a client must not set: neutral name → wire name. */
+  readonly privileged?: Readonly<Partial<Record<PrivilegedField, string>>>;
+  /** JSON Pointers into answers; a missing one means the dialect's answer does not carry it. */
+  readonly response: Readonly<Partial<Record<ResponsePointer, string>>>;
+  /** JSON Pointers inside a user object; a field the dialect lacks is left out. */
+  readonly user: Readonly<Partial<Record<UserField, string>>>;
+  /** JSON Pointers inside a wallet object. */
+  readonly wallet?: Readonly<Partial<Record<WalletField, string>>>;
+  /** Schemas of the answers' data: the name of a shipped schema (schemas/), or the path of your own schema file relative to the profile. */
+  readonly schemas: Readonly<Partial<Record<Answer, string>>>;
+  /** The values the API accepts for enumerated fields. */
+  readonly values: {
+    /** The wire value of each OTP channel. */
+    readonly channel: Readonly<Partial<Record<Channel, string>>>;
+    /** The roles a user can take; none where the API has no roles. */
+    readonly roles: readonly string[];
+    readonly genders: readonly string[];
+  };
+  /** Input rules of the API. */
+  readonly rules: {
+    /** How many digits a phone number has, the prefix's included (a leading + is not a digit). */
+    readonly phoneDigits: number;
+    readonly phonePrefix: string;
+    readonly minPasswordLength: number;
+  };
+  /** false: registration answers without tokens (djoser); the suite logs in instead. Default true. */
+  readonly registerIssuesTokens?: boolean;
+  /** How an access token is presented: the header and its scheme word (default Authorization: Bearer <token>; scheme null sends the bare token). */
+  readonly auth?: {
+    readonly header: string;
+    readonly scheme?: string | null;
+  };
+  /** Per operation: wire fields sent with a constant value on every call (seed 002's device_type). Dotted names nest. */
+  readonly constants?: Readonly<Partial<Record<OperationId, Readonly<Record<string, unknown>>>>>;
+  /** The user value the login's username field takes; default email. */
+  readonly loginWith?: LoginIdentifier;
+  /** code: identifier + code + new password in one call (seed 000); three-step: the code is traded for a reset token (resetVerify), which sets the password (seed 004); link: the mail carries a uid and a token (djoser). Default code. */
+  readonly resetStyle?: ResetStyle;
+  /** verify: a signed-in user verifies an email or phone (seed 000); sign-in: a code sent to a phone signs in (seed 004). Default verify. */
+  readonly otpStyle?: OtpStyle;
+  /** Statuses of each kind of refusal, where the dialect differs from the defaults (invalid 400, badCredentials 401, unauthorized 401, notFound 404, methodNotAllowed 405, unsupportedMediaType 415). */
+  readonly refusals?: Refusals;
+}
