@@ -1,12 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FLOWS, REQUIREMENTS } from '../requirements/catalogue.js';
+import { findRequirement, FLOWS, REQUIREMENTS, requirement } from '../requirements/catalogue.js';
+import { adviceFor, levelFor, statementOf } from '../requirements/statement.js';
+import { loadProfile, PROFILE_DIR } from '../helpers/wire/profile.js';
 import { FAULTS, FAULT_NAMES } from '../reference/faults.js';
 import { DIALECTS } from '../reference/server.js';
 import { ROOT } from './harness.js';
 
 const specDir = join(ROOT, 'specs');
+const SHIPPED = readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
 const specs = Object.fromEntries(readdirSync(specDir).map((f) => [f, readFileSync(join(specDir, f), 'utf8')]));
 
 describe('the requirement catalogue', () => {
@@ -20,8 +23,37 @@ describe('the requirement catalogue', () => {
     for (const r of REQUIREMENTS) {
       expect(['MUST', 'SHOULD']).toContain(r.level);
       expect(r.source.length).toBeGreaterThan(3);
-      expect(r.title).toMatch(/^[a-z0-9]/i);
+      expect(statementOf(r)).toMatch(/^[a-z0-9]/i);
     }
+  });
+
+  test('statements are dialect-neutral, and every placeholder renders under every shipped profile', () => {
+    for (const r of REQUIREMENTS) {
+      expect(statementOf(r), r.id).not.toMatch(/[{}]|success true|users\/me|errors\.\w|data\.access|\b401\b|\b400\b/);
+      for (const name of SHIPPED) expect(statementOf(r, loadProfile(name)), `${r.id} under ${name}`).not.toMatch(/[{}]/);
+    }
+  });
+
+  test("under tasklink a statement speaks the profile's wire names and statuses", () => {
+    const tasklink = loadProfile('tasklink');
+    expect(statementOf(requirement('ACC-REG-009'), tasklink)).toBe('an invalid email is refused with 400, naming errors.email');
+    expect(statementOf(requirement('ACC-PWD-004'), tasklink)).toContain('naming errors.old_password');
+    expect(statementOf(requirement('ACC-LOG-003'), loadProfile('flutter-auth'))).toContain('refused with 400 or 401');
+  });
+
+  test('a rule whose only MUST source is seed 000 is MUST for that contract and takes its other level elsewhere', () => {
+    expect(levelFor(requirement('ACC-ENV-004'), loadProfile('tasklink'))).toBe('MUST');
+    expect(levelFor(requirement('ACC-ENV-004'), loadProfile('simplejwt-accounts'))).toBe('SHOULD');
+    expect(levelFor(requirement('ACC-LOG-003'), loadProfile('simplejwt-accounts'))).toBe('MUST');
+  });
+
+  test('every prerequisite is a requirement, and no requirement depends on itself', () => {
+    for (const r of REQUIREMENTS) for (const d of r.dependsOn ?? []) expect([findRequirement(d)?.id, d === r.id], `${r.id} → ${d}`).toEqual([d, false]);
+  });
+
+  test('a warning carries the framework hint of a profile that names its framework', () => {
+    expect(adviceFor(requirement('ACC-TOK-003'), loadProfile('simplejwt-accounts'))).toMatch(/django-rest-framework: DRF sends it/);
+    expect(adviceFor(requirement('ACC-TOK-003'), loadProfile('message-data'))).not.toMatch(/DRF/);
   });
 
   test('every requirement is checked by the spec file of its flow', () => {
