@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { REQUIREMENTS } from '../requirements/catalogue.js';
 import { QUIRKS, type QuirkName } from '../reference/faults.js';
 import { startReferenceServer } from '../reference/server.js';
-import { HOOK_OTP_SOURCE, inapplicable as inapplicableTo, runCli, statusesOf } from './harness.js';
+import { expectHonest, HOOK_OTP_SOURCE, inapplicable as inapplicableTo, runCli, statusesOf } from './harness.js';
 
 const inapplicable = (id: string) => inapplicableTo('tasklink', id);
 
@@ -22,6 +22,7 @@ describe.concurrent('the suite against conforming servers', () => {
       ['ACC-RACE-004', 'skipped', 'not applicable: the target does not rotate refresh tokens, so reuse of one cannot race'],
     ]);
     expect(summary.results.map((r) => r.id)).toEqual(REQUIREMENTS.map((r) => r.id));
+    expectHonest(summary);
     for (const file of ['summary.json', 'junit.xml', 'report.html', join('html', 'index.html')]) expect(existsSync(join(run.reportDir, file)), file).toBe(true);
     expect(run.stdout).toMatch(new RegExp(`seed ${summary.seed}`));
     expect(run.stdout).toMatch(new RegExp(`^total\\s+\\d+\\s+0\\s+0\\s+${others.length + 1}$`, 'm'));

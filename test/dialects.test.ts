@@ -12,7 +12,7 @@ import { MESSAGE_DATA_FAULTS } from '../reference/dialects/message-data.js';
 import { UNIVERSITY_FAULTS } from '../reference/dialects/university.js';
 import { FAULTS, type FaultName } from '../reference/faults.js';
 import { startReferenceServer, type DialectName } from '../reference/server.js';
-import { HOOK_OTP_SOURCE, runCli, statusesOf } from './harness.js';
+import { expectHonest, HOOK_OTP_SOURCE, runCli, statusesOf } from './harness.js';
 
 const HOOKS = ['--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock'];
 
@@ -92,6 +92,7 @@ for (const c of CASES) {
         const findings = Object.fromEntries(summary.results.filter((r) => r.status === 'failed' || r.status === 'warning').map((r) => [r.id, r.message]));
         expect(findings, run.stdout).toEqual({});
         expect(run.code).toBe(0);
+        expectHonest(summary);
         for (const r of summary.results) {
           const inapplicable = notApplicable(requirement(r.id as RequirementId), profile, facts);
           const skippedWhenRun = c.skippedWhenRun[r.id as RequirementId];

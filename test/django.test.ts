@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { REQUIREMENTS } from '../requirements/catalogue.js';
-import { ROOT, runCli } from './harness.js';
+import { expectHonest, ROOT, runCli } from './harness.js';
 
 // Real Django accounts stacks from Debian's packages (fixtures/django). .ci/run installs them; on a
 // machine without them these tests are skipped with the reason.
@@ -94,6 +94,7 @@ describe.concurrent('real Django accounts stacks with their profiles', () => {
         // Every skip says why; the applicable core of the contract ran and passed.
         for (const r of summary.results.filter((x) => x.status === 'skipped')) expect(r.message, r.id).toMatch(/not applicable|needs a real OTP|clock hook/);
         expect(summary.passed).toBeGreaterThan(minPassed);
+        expectHonest(summary);
         expect(summary.results).toHaveLength(REQUIREMENTS.length);
       } finally {
         await stop(child);
