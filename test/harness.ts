@@ -105,3 +105,23 @@ export function expectHonest(summary: Summary): void {
     if (r.status === 'skipped') expect(r.skip?.kind, `${r.id}: ${r.message}`).toBeDefined();
   }
 }
+
+/**
+ * A fault breaks one rule: the requirements it declares fail (MUST) or warn (SHOULD), and every
+ * other check of the flows run passes, or is skipped for a reason that is not the fault's doing
+ * to hide (not applicable, no code source, no clock, or a setup step the fault itself breaks).
+ */
+export function expectOnlyTrips(run: CliRun, trips: readonly string[]): void {
+  const summary = run.summary();
+  const statuses = statusesOf(summary);
+  const expected = Object.fromEntries(trips.map((id) => [id, requirement(id as RequirementId).level === 'MUST' ? 'failed' : 'warning']));
+  expect(Object.fromEntries(trips.map((id) => [id, statuses[id]])), run.stdout).toEqual(expected);
+  const others = summary.results.filter((r) => !trips.includes(r.id));
+  const wrong = others.filter((r) => {
+    if (r.status === 'passed') return false;
+    if (r.status !== 'skipped') return true;
+    return r.skip?.kind === 'setup-failed' ? !trips.includes(r.skip.prerequisite ?? '') : r.skip?.kind === 'inconclusive';
+  });
+  expect(wrong.map((r) => `${r.id} ${r.status}: ${r.message.split('\n')[0]}`), run.stdout).toEqual([]);
+  expect(run.code).toBe(Object.values(expected).includes('failed') ? 1 : 0);
+}
