@@ -105,6 +105,25 @@ export class Checks {
     this.expectErrorEnvelope(ex);
   }
 
+  /** Whether an answer is a refusal of this kind, as the profile's dialect answers it. */
+  isRefusal(ex: Exchange, kind: Refusal): boolean {
+    return ex.status !== null && refusalStatuses(this.profile, kind, this.operationOf(ex)).includes(ex.status);
+  }
+
+  /**
+   * A refusal that a check accepts in place of compliance (refusing privileged fields outright is
+   * as good as ignoring them) counts only as a refusal of its subject: in the error envelope, and
+   * the same request without the subject is accepted. Otherwise the refusal was about something
+   * else (a missing header, a broken operation) and says nothing of the rule.
+   */
+  async expectRefusalOfSubject(refused: Exchange, withoutSubject: () => Promise<Exchange>, subject: string): Promise<void> {
+    this.expectErrorEnvelope(refused);
+    const control = await withoutSubject();
+    if (control.status === null || control.status >= 300) {
+      fail(`the request with ${subject} was refused (${refused.status}), but so is the same request without them (${control.status ?? control.failure}): the refusal is not about ${subject}`, refused, control);
+    }
+  }
+
   /**
    * The errors object names the field. DRF may key a nested field as `profile.full_name`,
    * nest it (`profile: { full_name }`) or flatten it (`full_name`); all three name it.
