@@ -231,6 +231,7 @@ export const QUIRKS = {
   'numeric-ids': 'user and wallet ids are numeric strings instead of UUIDs',
   'rate-limit': 'tighter throttling than the default: 3 failed logins, 3 sends a minute',
   'refresh-rotation-race-safe': 'rotation with an atomic blacklist: concurrent refreshes of one token succeed exactly once',
+  'global-rate-limit': 'past 20 requests a second (all endpoints together, test hooks excluded) every request is answered 429 with Retry-After: 1',
 } as const;
 
 export type QuirkName = keyof typeof QUIRKS;
