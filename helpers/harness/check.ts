@@ -4,7 +4,7 @@
  * --strict); setup failures and missing OTPs end as skipped with the reason; every message
  * leaving the worker is masked.
  */
-import { ClockUnavailable, NotApplicable, OtpUnavailable, SetupFailure } from '../outcome.js';
+import { ClockUnavailable, Inconclusive, NotApplicable, OtpUnavailable, SetupFailure } from '../outcome.js';
 import { Faker, en } from '@faker-js/faker';
 import { test } from 'vitest';
 import { notApplicable } from '../../requirements/applicability.js';
@@ -71,6 +71,7 @@ export function check(id: RequirementId, body: (t: CheckContext) => Promise<void
       if (error instanceof OtpUnavailable) ctx.skip(mask(`needs a real OTP: ${error.message}`));
       if (error instanceof ClockUnavailable) ctx.skip(mask(`needs the target's clock hook: ${error.message}`));
       if (error instanceof NotApplicable) ctx.skip(mask(`not applicable: ${error.message}`));
+      if (error instanceof Inconclusive) ctx.skip(mask(`inconclusive: ${error.message}`));
       const message = mask(error instanceof Error ? error.message : String(error));
       if (req.level === 'SHOULD' && !rt.settings.strict) {
         meta.warning = message;
