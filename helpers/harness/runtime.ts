@@ -22,6 +22,8 @@ export interface RunSettings {
   readonly clockHook: string | null;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
+  /** Most requests in flight in this worker: its share of --concurrency. */
+  readonly concurrency: number;
   readonly seed: number;
   readonly strict: boolean;
   /** Path of the target profile (workers load it themselves). */
@@ -69,7 +71,7 @@ export function runtime(): Runtime {
   if (current) return current;
   const settings = inject('accounts');
   if (!settings) throw new Error('specs run through the accounts-conformance CLI (npm run conformance), not bare vitest');
-  const client = new HttpClient({ timeoutMs: settings.timeoutMs, maxBodyBytes: settings.maxBodyBytes });
+  const client = new HttpClient({ timeoutMs: settings.timeoutMs, maxBodyBytes: settings.maxBodyBytes, concurrency: settings.concurrency });
   const profile = loadProfile(settings.profile);
   const api = new Api(client, profile, settings.baseUrl);
   const otp = otpReader(settings.otpSource, client, api.origin, settings.timeoutMs);
