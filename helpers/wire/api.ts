@@ -103,8 +103,8 @@ export class Api {
   }
 
   /** A path under the base URL that no accounts API serves. */
-  unknownEndpoint(): Promise<Exchange> {
-    return this.client.send('GET', new URL(`conformance-unknown-${randomBytes(4).toString('hex')}/`, this.baseUrl).toString());
+  unknownEndpoint(opts: { retryOnRateLimit?: boolean } = {}): Promise<Exchange> {
+    return this.client.send('GET', new URL(`conformance-unknown-${randomBytes(4).toString('hex')}/`, this.baseUrl).toString(), opts);
   }
 
   /** GET an absolute URL the server handed out (e.g. a profile image). */
