@@ -124,8 +124,10 @@ function describeNetworkError(error: unknown, timeoutMs: number): { failure: str
  * After this many failures in a row with no HTTP answer at all, the target is taken for dead: the
  * remaining requests fail at once instead of each waiting out its timeout. Failures count in
  * order (one counts only if its request started after the last success or counted failure), so
- * a burst of concurrent timeouts is one failure, not a dozen. A timeout counts only once the
- * concurrency is down to one: a slow target is first given fewer requests at a time.
+ * a burst of concurrent timeouts is one failure, not a dozen. A timeout also halves the number
+ * of requests in flight, so a slow target gets the chance to answer (and close the count) long
+ * before six timeouts in order have passed; refused or reset connections come at once, so a dead
+ * target opens the breaker within moments.
  */
 const BREAKER_THRESHOLD = 6;
 export const BREAKER_MARK = 'circuit breaker open';
@@ -327,12 +329,8 @@ export class HttpClient {
   }
 
   private failed(ex: Exchange, startedAt: number): void {
-    const kind = ex.failureKind ?? 'other';
-    if (kind === 'timeout' && this.limit.current > 1) {
-      // A slow target: fewer requests at a time before any thought of a dead one.
-      this.limit.decrease(startedAt);
-      return;
-    }
+    // A slow target is given fewer requests at a time; a dead one is not worth the wait.
+    if (ex.failureKind === 'timeout') this.limit.decrease(startedAt);
     if (startedAt < this.lastMark) return;
     this.failuresInARow++;
     this.lastMark = performance.now();
