@@ -90,6 +90,18 @@ describe('the bound on requests in flight', () => {
     expect(most).toBe(6);
   });
 
+  test('an answer that took past half the timeout halves the bound; quick answers raise it again slowly', async () => {
+    let delay = 80;
+    const { url } = await serve((_req, res) => setTimeout(() => json(res, 200), delay));
+    const c = client({ concurrency: 4, timeoutMs: 120 });
+    expect((await c.send('GET', url)).status).toBe(200);
+    expect(c.limit.current).toBe(2);
+    delay = 0;
+    // +1/limit per answer: 2 → 2.5 → 2.9 → 3.24.
+    for (let i = 0; i < 3; i++) await c.send('GET', url);
+    expect(c.limit.current).toBe(3);
+  });
+
   test('a slow target: concurrent timeouts halve the bound once, and do not open the breaker', async () => {
     const { url } = await serve(() => {});
     const c = client({ concurrency: 16, timeoutMs: 100 });

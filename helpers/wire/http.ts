@@ -323,6 +323,9 @@ export class HttpClient {
       this.limit.decrease(startedAt);
       const asked = parseRetryAfter(ex.headers['retry-after']);
       if (asked !== undefined && asked <= MAX_RETRY_AFTER_S) this.limit.pause(asked * 1000);
+    } else if (ex.durationMs > this.options.timeoutMs / 2) {
+      // An answer that took half the timeout: the next ones would time out. Fewer at a time.
+      this.limit.decrease(startedAt);
     } else {
       this.limit.succeeded();
     }
