@@ -38,6 +38,8 @@ export interface Config {
   readonly seed: number;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
+  /** Most requests in flight at once, over all spec workers together; lowered by itself when the target throttles or slows. */
+  readonly concurrency: number;
   /** Flows to run; null means all. */
   readonly only: readonly Flow[] | null;
   /** Profile name (a shipped profile) or path to a profile file. */
@@ -68,6 +70,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'seed', env: 'ACCOUNTS_SEED', help: 'faker seed, to replay a run (default: random, printed)' },
   { flag: 'timeout', env: 'ACCOUNTS_TIMEOUT', help: 'per-request timeout in ms (default: 10000)' },
   { flag: 'max-body', env: 'ACCOUNTS_MAX_BODY', help: 'largest response body read, in bytes (default: 5242880)' },
+  { flag: 'concurrency', env: 'ACCOUNTS_CONCURRENCY', help: 'most requests in flight at once (default: 32); lowered by itself while the target throttles (429, 503) or times out' },
   { flag: 'only', env: 'ACCOUNTS_ONLY', help: `comma list of flows to run: ${FLOWS.join(', ')}` },
   { flag: 'profile', env: 'ACCOUNTS_PROFILE', help: 'the API dialect: a shipped profile name or a profile file path (default: tasklink)' },
   { flag: 'image', env: 'ACCOUNTS_IMAGE', help: 'boot this container image as the target (Testcontainers), run against it, stop it' },
@@ -220,6 +223,7 @@ export function loadConfig(sources: ConfigSources): Config {
     seed: parseInteger('seed', raw.seed, Math.floor(Math.random() * 1_000_000), 0, 2 ** 31 - 1),
     timeoutMs: parseInteger('timeout', raw.timeout, 10_000, 100, 600_000),
     maxBodyBytes: parseInteger('max-body', raw['max-body'], 5 * 1024 * 1024, 1024, 1024 ** 3),
+    concurrency: parseInteger('concurrency', raw.concurrency, 32, 1, 1024),
     only: parseOnly(raw.only),
     profile: raw.profile ?? 'tasklink',
     container: parseContainer(raw),

@@ -3,13 +3,26 @@
  * renders the evidence (masked, with a curl line). Checks never decide severity: the
  * requirement that calls them does.
  */
-import { CheckFailure, NotApplicable } from './outcome.js';
+import { CheckFailure, Inconclusive, NotApplicable } from './outcome.js';
 import { renderExchange, type Exchange } from './wire/http.js';
 import { mask } from './wire/mask.js';
 import { OPERATION_IDS, pointer, refusalStatuses, type OperationId, type Refusal, type TargetProfile } from './wire/profile.js';
 import { schemaViolations, type SchemaRef } from './wire/schemas.js';
 
+/** Why a throttled answer says nothing about the rule: the check is inconclusive, not failed. */
+export function throttledReason(ex: Exchange): string {
+  const { status, retries, retryAfterS } = ex.throttled ?? { status: ex.status, retries: 0 };
+  const why = retryAfterS === undefined ? `after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : `it asked to wait ${retryAfterS} s`;
+  return mask(`the target throttled this check: ${status} (${why}) to ${ex.request.method} ${new URL(ex.request.url).pathname}`);
+}
+
+/**
+ * Every assertion ends here. Evidence the target throttled (a 429 or 503 still refused after the
+ * retries) is no verdict about the rule under test: the check is inconclusive.
+ */
 export function fail(reason: string, ...evidence: Exchange[]): never {
+  const throttled = evidence.find((ex) => ex.throttled);
+  if (throttled) throw new Inconclusive(throttledReason(throttled));
   throw new CheckFailure(mask([reason, ...evidence.map(renderExchange)].join('\n')));
 }
 

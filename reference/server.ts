@@ -4,7 +4,7 @@
  * With `dialect` it speaks another accounts API on the same machinery (reference/dialects/).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Clock } from './clock.js';
 import type { ServerState } from './context.js';
@@ -13,7 +13,8 @@ import { FLUTTER_AUTH } from './dialects/flutter-auth.js';
 import { MESSAGE_DATA } from './dialects/message-data.js';
 import { UNIVERSITY } from './dialects/university.js';
 import { isFaultName, isQuirkName, TASKLINK_FAULTS, type FaultName, type QuirkName } from './faults.js';
-import { RateLimiter } from './ratelimit.js';
+import { HOOK_PREFIX } from './handlers/hooks.js';
+import { RateLimiter, type Rate } from './ratelimit.js';
 import { handleRequest } from './router.js';
 import { Secrets, type SecretsSeen } from './secrets.js';
 import { Store } from './store.js';
@@ -107,6 +108,33 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
   });
 }
 
+/** Quirk global-rate-limit: a gateway in front of the API (nginx limit_req, a cloud WAF). */
+const GLOBAL_RATE: Rate = { limit: 20, windowMs: 1000 };
+
+type Handler = (state: ServerState, req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * A modifier around the dialect's handler: past the global rate every API request is refused
+ * 429 with Retry-After: 1 in the dialect's error envelope, before it reaches the API. It counts
+ * on the wall clock, not the server clock the clock hook moves; the test hooks are not counted.
+ */
+function globalRateLimit(dialect: Dialect, handle: Handler): Handler {
+  const limiter = new RateLimiter();
+  return async (state, req, res) => {
+    const hook = state.hooks && (req.url ?? '').startsWith(HOOK_PREFIX);
+    const now = Date.now();
+    if (hook || limiter.retryAfter('all', GLOBAL_RATE, now) === 0) {
+      if (!hook) limiter.record('all', GLOBAL_RATE, now);
+      return handle(state, req, res);
+    }
+    const body = JSON.stringify(dialect.clientErrorBody(429, 'Too Many Requests'));
+    // The request body is not read: drain it so the keep-alive connection stays usable.
+    req.resume();
+    res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1', 'content-length': String(Buffer.byteLength(body)) });
+    res.end(body);
+  };
+}
+
 export async function startReferenceServer(options: ReferenceOptions = {}): Promise<ReferenceServer> {
   const host = options.host ?? '127.0.0.1';
   const name = options.dialect ?? 'tasklink';
@@ -127,8 +155,9 @@ export async function startReferenceServer(options: ReferenceOptions = {}): Prom
     latencyMs: Math.max(0, options.latencyMs ?? 0),
     fallbackHost: '',
   };
+  const handle = quirks.has('global-rate-limit') ? globalRateLimit(dialect, dialect.handleRequest) : dialect.handleRequest;
   const server = createServer((req, res) => {
-    dialect.handleRequest(state, req, res).catch(() => res.destroy());
+    handle(state, req, res).catch(() => res.destroy());
   });
   server.on('clientError', (error: Error & { code?: string }, socket: Socket) => answerClientError(dialect, error, socket));
   const address = await listen(server, host, options.port ?? 0);

@@ -2,7 +2,7 @@ import { NotApplicable } from '../helpers/outcome.js';
 import { describe } from 'vitest';
 import { check } from '../helpers/harness/check.js';
 import { fail } from '../helpers/checks.js';
-import { hammer, retryAfterSeconds } from '../helpers/flows/throttle.js';
+import { controlRequest, hammer, retryAfterSeconds } from '../helpers/flows/throttle.js';
 import { claimsOf } from '../helpers/wire/tokens.js';
 import { attemptLogin, loginId, newPassword } from '../helpers/flows/users.js';
 
@@ -34,7 +34,7 @@ describe.sequential('expiry', () => {
   check('ACC-CLK-003', async (t) => {
     const account = await t.registerUser();
     const wrong = newPassword(t.faker);
-    const result = await hammer(100, () => attemptLogin(t.api, loginId(t.profile, account), wrong));
+    const result = await hammer(100, () => attemptLogin(t.api, loginId(t.profile, account), wrong, false), controlRequest(t.api, account.access));
     if (!result.throttled) throw new NotApplicable('no login was throttled within 100 attempts, so there is no window to wait out (see ACC-THR-001)');
     await t.clock.advance((retryAfterSeconds(result.throttled) ?? HOUR) + 1);
     const ex = await attemptLogin(t.api, loginId(t.profile, account), account.password);

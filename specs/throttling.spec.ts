@@ -1,7 +1,7 @@
 import { NotApplicable } from '../helpers/outcome.js';
 import { check, type CheckContext } from '../helpers/harness/check.js';
 import { fail } from '../helpers/checks.js';
-import { hammer, retryAfterSeconds, type Hammering } from '../helpers/flows/throttle.js';
+import { controlRequest, hammer, retryAfterSeconds, type Hammering } from '../helpers/flows/throttle.js';
 import { attemptLogin, loginId, newPassword, type Account } from '../helpers/flows/users.js';
 
 /** NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one account. */
@@ -10,7 +10,7 @@ const SEND_LIMIT = 30;
 
 function wrongLogins(t: CheckContext, account: Account): Promise<Hammering> {
   const wrong = newPassword(t.faker);
-  return hammer(LOGIN_LIMIT, () => attemptLogin(t.api, loginId(t.profile, account), wrong));
+  return hammer(LOGIN_LIMIT, () => attemptLogin(t.api, loginId(t.profile, account), wrong, false), controlRequest(t.api, account.access));
 }
 
 function notThrottled(result: Hammering, what: string): never {
@@ -31,12 +31,12 @@ check('ACC-THR-002', async (t) => {
 check('ACC-THR-003', async (t) => {
   const account = await t.registerUser();
   const channel = t.profile.values.channel.email;
-  const result = await hammer(SEND_LIMIT, () => t.api.call('sendOtp', { credential: { token: account.access }, fields: { channel }, retryOnRateLimit: false }));
+  const result = await hammer(SEND_LIMIT, () => t.api.call('sendOtp', { credential: { token: account.access }, fields: { channel }, retryOnRateLimit: false }), controlRequest(t.api, account.access));
   if (!result.throttled) notThrottled(result, 'send-otp requests for one user');
 });
 
 check('ACC-THR-004', async (t) => {
   const account = await t.registerUser();
-  const result = await hammer(SEND_LIMIT, () => t.api.call('resetRequest', { fields: { identifier: account.email }, retryOnRateLimit: false }));
+  const result = await hammer(SEND_LIMIT, () => t.api.call('resetRequest', { fields: { identifier: account.email }, retryOnRateLimit: false }), controlRequest(t.api, account.access));
   if (!result.throttled) notThrottled(result, 'reset requests for one identifier');
 });

@@ -20,6 +20,7 @@ describe('configuration', () => {
     expect(c.otpSource).toBeNull();
     expect(c.reportDir).toBe(join(cwd, 'reports'));
     expect(c.timeoutMs).toBe(10_000);
+    expect(c.concurrency).toBe(32);
     expect(c.strict).toBe(false);
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -30,6 +31,11 @@ describe('configuration', () => {
     expect(c.baseUrl).toBe('http://from-dotenv:1/api/');
     expect(c.timeoutMs).toBe(333);
     expect(c.seed).toBe(6);
+  });
+
+  test('--concurrency bounds the requests in flight, from a flag or ACCOUNTS_CONCURRENCY', () => {
+    expect(load(['--concurrency', '4']).concurrency).toBe(4);
+    expect(load([], { ACCOUNTS_CONCURRENCY: '2' }).concurrency).toBe(2);
   });
 
   test('a base URL gets its trailing slash', () => {
@@ -65,6 +71,7 @@ describe('configuration', () => {
     { argv: ['--provision', 'http:admin.local'], message: /http\(s\) URL or a path on the target/ },
     { argv: ['--timeout', 'soon'], message: /whole number/ },
     { argv: ['--timeout', '5'], message: /between 100 and/ },
+    { argv: ['--concurrency', '0'], message: /--concurrency must be between 1 and/ },
     { argv: ['--only', 'login,teleport'], message: /unknown flow 'teleport'/ },
     { argv: ['--frobnicate'], message: /unknown option --frobnicate/ },
     { argv: ['--base-url'], message: /needs a value/ },

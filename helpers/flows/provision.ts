@@ -7,6 +7,8 @@
 import { CheckFailure } from '../outcome.js';
 import { execFile } from 'node:child_process';
 import { jsonBody } from '../wire/bodies.js';
+import { throttledReason } from '../checks.js';
+import { Inconclusive } from '../outcome.js';
 import type { HttpClient } from '../wire/http.js';
 import type { ProvisionSource } from './provision-source.js';
 import { childEnvironment } from './sources.js';
@@ -34,6 +36,7 @@ export function provisionedFields(user: NewUser): Record<string, string> {
 
 async function viaHttp(url: string, user: NewUser, client: HttpClient): Promise<void> {
   const ex = await client.send('POST', url, { body: jsonBody(provisionedFields(user)), retryOnRateLimit: true });
+  if (ex.throttled) throw new Inconclusive(throttledReason(ex));
   if (ex.status === null || ex.status < 200 || ex.status >= 300) {
     throw new ProvisioningFailed(`provisioning a user through POST ${url} failed: ${ex.status === null ? (ex.failure ?? 'no answer') : `HTTP ${ex.status}`}`);
   }

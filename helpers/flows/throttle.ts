@@ -1,8 +1,18 @@
 /**
  * Bounded hammering for the brute-force checks: send until the first throttled answer, never
  * more than the bound (the issue's ~110 requests per check).
+ *
+ * A throttled answer counts only when it is the subject's throttle, not a limit on everything
+ * (a gateway's global rate limit, which a slow attacker stays under). With a control request
+ * (another operation of the same user), each throttled answer is put to the test: the subject
+ * and the control are sent together, twice; the throttle is the subject's only when the subject
+ * is refused and the control answered both times. Otherwise the refusal was not about the
+ * subject: it is not counted as an attempt, the wait it asks for is honoured, and hammering
+ * goes on.
  */
-import type { Exchange } from '../wire/http.js';
+import { Inconclusive } from '../outcome.js';
+import type { Api } from '../wire/api.js';
+import { parseRetryAfter, THROTTLE_STATUSES, type Exchange } from '../wire/http.js';
 
 /** Answers that mean "throttled": Too Many Requests, or Locked for lockout schemes. */
 export const THROTTLED = [429, 423];
@@ -14,11 +24,46 @@ export interface Hammering {
   readonly last?: Exchange;
 }
 
-export async function hammer(limit: number, send: (i: number) => Promise<Exchange>): Promise<Hammering> {
+/** Throttled answers that were not the subject's own, tolerated before the check gives up as inconclusive. */
+const UNRELATED_LIMIT = 30;
+const MAX_WAIT_S = 10;
+
+const isThrottled = (ex: Exchange): boolean => ex.status !== null && THROTTLED.includes(ex.status);
+
+/** A request of the same user that no brute-force throttle of the subject refuses: reading the profile, else an unknown path. */
+export function controlRequest(api: Api, access: string): () => Promise<Exchange> {
+  if (api.profile.operations.me) return () => api.call('me', { credential: { token: access }, retryOnRateLimit: false });
+  return () => api.unknownEndpoint({ retryOnRateLimit: false });
+}
+
+async function subjectsOwn(send: (i: number) => Promise<Exchange>, i: number, control: () => Promise<Exchange>): Promise<Exchange | undefined> {
+  let own: Exchange | undefined;
+  for (let round = 0; round < 2; round++) {
+    const [subject, other] = await Promise.all([send(i), control()]);
+    if (!isThrottled(subject) || other.status === null || THROTTLE_STATUSES.includes(other.status)) return undefined;
+    own ??= subject;
+  }
+  return own;
+}
+
+export async function hammer(limit: number, send: (i: number) => Promise<Exchange>, control?: () => Promise<Exchange>): Promise<Hammering> {
   let last: Exchange | undefined;
+  let unrelated = 0;
   for (let i = 1; i <= limit; i++) {
     last = await send(i);
-    if (last.status !== null && THROTTLED.includes(last.status)) return { throttled: last, attempts: i, last };
+    if (isThrottled(last)) {
+      if (!control) return { throttled: last, attempts: i, last };
+      const own = await subjectsOwn(send, i, control);
+      if (own) return { throttled: own, attempts: i, last: own };
+      if (++unrelated > UNRELATED_LIMIT) {
+        throw new Inconclusive(`the target throttled this check: ${last.status} to the subject and to other requests alike, ${unrelated} times, so no throttle of the subject could be told apart`);
+      }
+      const wait = Math.min(parseRetryAfter(last.headers['retry-after']) ?? 1, MAX_WAIT_S);
+      await new Promise((r) => setTimeout(r, wait * 1000));
+      // This refusal was not a failed attempt: the attempt is made again.
+      i--;
+      continue;
+    }
     // A target that stopped answering cannot be hammered further.
     if (last.status === null) return { attempts: i, last };
   }
@@ -27,9 +72,5 @@ export async function hammer(limit: number, send: (i: number) => Promise<Exchang
 
 /** Seconds to wait according to Retry-After (delta-seconds or an HTTP date); undefined when absent. */
 export function retryAfterSeconds(ex: Exchange): number | undefined {
-  const value = ex.headers['retry-after'];
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+  return parseRetryAfter(ex.headers['retry-after']);
 }

@@ -3,7 +3,7 @@
  * reserved domain, and identifiers made unique per run so concurrent tests and repeated runs
  * never collide.
  */
-import { NotApplicable, SetupFailure } from '../outcome.js';
+import { Inconclusive, NotApplicable, SetupFailure } from '../outcome.js';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Faker } from '@faker-js/faker';
 import type { Api } from '../wire/api.js';
@@ -135,6 +135,8 @@ export async function registerUser(api: Api, checks: Checks, faker: Faker, overr
   try {
     checks.expectOk(ex);
   } catch (e) {
+    // A throttled step says nothing about the step: the check is inconclusive.
+    if (e instanceof Inconclusive) throw e;
     throw new SetupFailure('register', `registering a user failed: ${(e as Error).message}`);
   }
   const id = userField(api, api.read(ex, 'authUser'), 'id');
@@ -144,9 +146,12 @@ export async function registerUser(api: Api, checks: Checks, faker: Faker, overr
   return { ...input, id: String(id), ...tokens };
 }
 
-/** One login attempt, whatever it answers: no retry on 429, since the answer is the subject. */
-export function attemptLogin(api: Api, username: string, password: string): Promise<Exchange> {
-  return api.call('login', { fields: { username, password }, retryOnRateLimit: false });
+/**
+ * One login attempt, whatever it answers. A 429 is waited out (the target's rate limit is not
+ * the subject) unless `retryOnRateLimit` is false: brute-force probes judge the 429 itself.
+ */
+export function attemptLogin(api: Api, username: string, password: string, retryOnRateLimit = true): Promise<Exchange> {
+  return api.call('login', { fields: { username, password }, retryOnRateLimit });
 }
 
 async function logIn(api: Api, checks: Checks, username: string, password: string): Promise<{ ex: Exchange; tokens: Tokens }> {
@@ -154,6 +159,8 @@ async function logIn(api: Api, checks: Checks, username: string, password: strin
   try {
     checks.expectOk(ex);
   } catch (e) {
+    // A throttled step says nothing about the step: the check is inconclusive.
+    if (e instanceof Inconclusive) throw e;
     throw new SetupFailure('login', `logging in failed: ${(e as Error).message}`);
   }
   const tokens = tokensOf(api, ex);

@@ -24,6 +24,8 @@ export interface RunSettings {
   readonly clockHook: string | null;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
+  /** Most requests in flight in this worker: its share of --concurrency. */
+  readonly concurrency: number;
   readonly seed: number;
   readonly strict: boolean;
   /** The target profile, loaded and validated by the CLI (extends resolved, defaults filled in). */
@@ -71,7 +73,7 @@ export function runtime(): Runtime {
   if (current) return current;
   const settings = inject('accounts');
   if (!settings) throw new Error('specs run through the accounts-conformance CLI (npm run conformance), not bare vitest');
-  const client = new HttpClient({ timeoutMs: settings.timeoutMs, maxBodyBytes: settings.maxBodyBytes });
+  const client = new HttpClient({ timeoutMs: settings.timeoutMs, maxBodyBytes: settings.maxBodyBytes, concurrency: settings.concurrency });
   const { profile } = settings;
   const api = new Api(client, profile, settings.baseUrl);
   const otp = otpReader(settings.otpSource, client, settings.timeoutMs);

@@ -120,8 +120,8 @@ export class Api {
   }
 
   /** A path under the base URL that no accounts API serves. */
-  unknownEndpoint(): Promise<Exchange> {
-    return probed('unknown endpoint', this.send('GET', new URL(`conformance-unknown-${randomBytes(4).toString('hex')}/`, this.baseUrl).toString()));
+  unknownEndpoint(opts: { retryOnRateLimit?: boolean } = {}): Promise<Exchange> {
+    return probed('unknown endpoint', this.send('GET', new URL(`conformance-unknown-${randomBytes(4).toString('hex')}/`, this.baseUrl).toString(), opts));
   }
 
   /** GET an absolute URL the server handed out (e.g. a profile image). */

@@ -80,7 +80,7 @@ export const FLUTTER_AUTH_FAULTS = [
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */
-const FLUTTER_AUTH_QUIRKS: readonly QuirkName[] = ['gzip', 'other-messages', 'numeric-ids', 'rate-limit', 'session-extras'];
+const FLUTTER_AUTH_QUIRKS: readonly QuirkName[] = ['gzip', 'other-messages', 'numeric-ids', 'rate-limit', 'session-extras', 'global-rate-limit'];
 
 export const FLUTTER_AUTH: Dialect = {
   basePath: '/',

@@ -68,7 +68,7 @@ export const MESSAGE_DATA_FAULTS = [
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */
-const MESSAGE_DATA_QUIRKS: readonly QuirkName[] = ['gzip', 'other-messages', 'numeric-ids', 'rate-limit', 'session-extras'];
+const MESSAGE_DATA_QUIRKS: readonly QuirkName[] = ['gzip', 'other-messages', 'numeric-ids', 'rate-limit', 'session-extras', 'global-rate-limit'];
 
 export const MESSAGE_DATA: Dialect = {
   basePath: '/api/',

@@ -67,7 +67,7 @@ export const UNIVERSITY_FAULTS = [
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */
-const UNIVERSITY_QUIRKS: readonly QuirkName[] = ['gzip', 'other-messages', 'numeric-ids', 'rate-limit', 'extra-fields', 'session-extras'];
+const UNIVERSITY_QUIRKS: readonly QuirkName[] = ['gzip', 'other-messages', 'numeric-ids', 'rate-limit', 'extra-fields', 'session-extras', 'global-rate-limit'];
 
 export const UNIVERSITY: Dialect = {
   basePath: '/api/auth/',
