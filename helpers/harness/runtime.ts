@@ -26,6 +26,8 @@ export interface RunSettings {
   readonly strict: boolean;
   /** Path of the target profile (workers load it themselves). */
   readonly profile: string;
+  /** Where the reports go: workers leave their exchanges there for exchanges.har. */
+  readonly reportDir: string;
 }
 
 declare module 'vitest' {

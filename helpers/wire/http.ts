@@ -112,6 +112,15 @@ function parseJson(text: string, contentType: string): { json: unknown; jsonErro
   }
 }
 
+type ExchangeListener = (ex: Exchange) => void;
+const listeners = new Set<ExchangeListener>();
+
+/** Sees every exchange the clients of this thread send (the HAR recorder). Returns the unsubscribe. */
+export function onExchange(listener: ExchangeListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 export class HttpClient {
   private readonly agent: Agent;
   private failuresInARow = 0;
@@ -135,6 +144,7 @@ export class HttpClient {
 
   private async once(method: string, url: string, opts: SendOptions): Promise<Exchange> {
     const ex = await this.attempt(method, url, opts);
+    for (const listener of listeners) listener(ex);
     if (ex.status === null && !ex.failure?.startsWith(BREAKER_MARK)) {
       this.failuresInARow++;
       this.lastFailure = ex.failure ?? 'no response';
