@@ -27,17 +27,27 @@ const SKIP_LABEL: Record<string, string> = {
   inconclusive: 'Inconclusive',
 };
 
-/** The group a skipped check falls in: its kind and reason, or (old results) its message. */
+/** The message prefixes of results written before skips carried their kind. */
+const SKIP_PREFIXES: readonly [string, string][] = [
+  ['not applicable', 'not-applicable'],
+  ['needs a real OTP', 'no-code-source'],
+  ["needs the target's clock hook", 'no-clock'],
+  ['inconclusive', 'inconclusive'],
+];
+
+/** The group a skipped check falls in: its kind and reason, or (older results) what its message says. */
 function skipGroup(r: Result): { key: string; label: string; detail: string } {
-  if (r.skip) {
-    const label = SKIP_LABEL[r.skip.kind] ?? r.skip.kind;
-    if (r.skip.kind === 'setup-failed' && r.skip.prerequisite) return { key: `setup ${r.skip.prerequisite}`, label, detail: `a step of ${r.skip.prerequisite} failed` };
-    return { key: `${r.skip.kind} ${r.skip.reason}`, label, detail: r.skip.reason };
+  const setup = r.skip?.kind === 'setup-failed' ? (r.skip.prerequisite ?? null) : (/^setup failed: (ACC-[A-Z]+-\d+)/.exec(r.message)?.[1] ?? null);
+  if (setup) return { key: `setup ${setup}`, label: 'Setup failed', detail: `a step of ${setup} failed` };
+  if (r.skip) return { key: `${r.skip.kind} ${r.skip.reason}`, label: SKIP_LABEL[r.skip.kind] ?? r.skip.kind, detail: r.skip.reason };
+  const first = r.message.split('\n')[0] ?? '';
+  for (const [prefix, kind] of SKIP_PREFIXES) {
+    if (first.startsWith(`${prefix}: `)) {
+      const reason = first.slice(prefix.length + 2);
+      return { key: `${kind} ${reason}`, label: SKIP_LABEL[kind] ?? kind, detail: reason };
+    }
   }
-  const m = /^([^:]+):\s*(.*)$/s.exec(r.message.split('\n')[0] ?? '');
-  const setup = /^setup failed: (ACC-[A-Z]+-\d+)/.exec(r.message);
-  if (setup) return { key: `setup ${setup[1]}`, label: 'Setup failed', detail: `a step of ${setup[1]} failed` };
-  return m ? { key: r.message.split('\n')[0] ?? '', label: m[1] as string, detail: m[2] as string } : { key: r.message, label: 'Skipped', detail: r.message };
+  return { key: `other ${first}`, label: 'Skipped', detail: first };
 }
 
 function verdictClass(r: Result, summary: Summary): string {

@@ -48,7 +48,7 @@ describe.concurrent('the suite against conforming servers', () => {
   test('a server that differs only where the contract allows (rotation, gzip, extra fields, messages, ids, rate limits, latency) conforms', async () => {
     const server = await startReferenceServer({ hooks: true, quirks: Object.keys(QUIRKS) as QuirkName[], latencyMs: 20 });
     try {
-      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock']);
+      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock'], { keep: 'reference-tasklink' });
       expect(run.code, run.stdout).toBe(0);
       expect(Object.entries(statusesOf(run.summary())).filter(([id, s]) => s !== 'passed' && !inapplicable(id))).toEqual([]);
     } finally {

@@ -40,7 +40,7 @@ test('no password, token or OTP reaches the console or any report, raw, URL-enco
       { name: 'console', text: run.stdout + run.stderr },
       ...filesUnder(run.reportDir).map((path) => ({ name: path.slice(run.reportDir.length + 1), text: textOf(path) })),
     ];
-    expect(outputs.map((o) => o.name)).toEqual(expect.arrayContaining(['summary.json', 'junit.xml', 'report.html']));
+    expect(outputs.map((o) => o.name)).toEqual(expect.arrayContaining(['summary.json', 'junit.xml', 'report.html', 'report.md', 'exchanges.har']));
     const hits: string[] = [];
     for (const secret of [...secrets.passwords, ...secrets.tokens, ...secrets.otps]) {
       for (const form of formsOf(secret)) {
@@ -50,6 +50,7 @@ test('no password, token or OTP reaches the console or any report, raw, URL-enco
     expect(hits).toEqual([]);
     // The evidence is still there, masked: the reports are useful, not empty.
     expect(textOf(join(run.reportDir, 'junit.xml'))).toContain('«masked»');
+    expect(textOf(join(run.reportDir, 'exchanges.har'))).toContain('«masked»');
   } finally {
     await server.close();
   }
