@@ -197,7 +197,8 @@ footer{max-width:1100px;margin:2rem auto;padding:0 1.5rem;color:var(--muted);fon
 body{font-size:11px}main,header.top{max-width:none;padding:0}
 details::details-content{content-visibility:visible;display:block}
 details>summary{list-style:none}
-.check,.group{break-inside:avoid}
+/* Long evidence may break across pages; a check's heading stays with it. */
+.check{break-inside:auto}.check .head,.check .src{break-after:avoid}.group{break-inside:avoid}pre{break-inside:auto}
 .badge{color:#000;border:1px solid #000;background:none!important}
 #f-failed:checked~main .check,#f-warning:checked~main .check,#f-skipped:checked~main .check,#f-passed:checked~main .check,#f-failed:checked~main details.flow,#f-warning:checked~main details.flow,#f-skipped:checked~main details.flow,#f-passed:checked~main details.flow{display:block}
 }

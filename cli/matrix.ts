@@ -50,7 +50,7 @@ body{font:13px/1.4 system-ui,sans-serif;margin:1.5rem;color:var(--fg);background
 table{border-collapse:collapse}th,td{border:1px solid var(--line);padding:.25rem .45rem;vertical-align:top}
 thead th{position:sticky;top:0;background:var(--bg);text-align:left}thead small{color:var(--muted);font-weight:normal}
 tbody th{text-align:left;font-weight:normal;max-width:34rem}.stmt{color:var(--muted);font-size:12px}.lvl{font-size:11px;color:var(--muted)}
-td{text-align:center;font-weight:600;min-width:4.5rem}
+td{text-align:center;vertical-align:middle;font-weight:600;min-width:4.5rem}
 td.passed{background:var(--pass)}td.failed{background:var(--fail)}td.warning{background:var(--warn)}td.skipped{background:var(--skip);color:var(--muted);font-weight:normal}td.error{background:var(--err)}td.absent{color:var(--muted)}
 @media print{thead th{position:static}}
 </style></head><body>
