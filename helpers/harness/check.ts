@@ -11,7 +11,6 @@ import { notApplicable } from '../../requirements/applicability.js';
 import { requirement, titleOf, type Level, type RequirementId } from '../../requirements/catalogue.js';
 
 import { mask } from '../wire/mask.js';
-import { inScope } from '../wire/scope.js';
 import { type OtpRequest } from '../flows/otp.js';
 import { runtime, type Runtime } from './runtime.js';
 import { loginAs, registerUser, type Account, type NewUser, type Tokens } from '../flows/users.js';
@@ -65,7 +64,7 @@ export function check(id: RequirementId, body: (t: CheckContext) => Promise<void
     if (req.needsOtp && !rt.otp.available) ctx.skip(`needs a real OTP: ${rt.otp.description}`);
     if (req.needsClock && !rt.clock.available) ctx.skip("needs the target's clock hook: none configured (--clock-hook)");
     try {
-      await inScope({ requirementId: id, probes: [] }, () => body(contextFor(rt, id)));
+      await body(contextFor(rt, id));
     } catch (error) {
       // A setup step that is this check's own subject (logging in, for the login check) fails it.
       if (error instanceof SetupFailure && error.requirementId !== id) ctx.skip(mask(`setup failed: ${error.requirementId} — ${error.message}`));
