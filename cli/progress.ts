@@ -15,14 +15,13 @@ export interface ProgressOptions {
 
 /** How a finished test reads so far: the verdict collector decides the final word at the end. */
 function liveStatus(test: TestCase): 'passed' | 'failed' | 'warning' | 'skipped' {
+  // The verdict the test wrapper leaves in the meta, when it leaves one; else the test's state.
+  const meta = test.meta() as { requirement?: { verdict?: string; warning?: string } };
+  const verdict = meta.requirement?.verdict ?? (meta.requirement?.warning ? 'warning' : undefined);
+  if (verdict === 'failed' || verdict === 'error') return 'failed';
+  if (verdict === 'warning' || verdict === 'skipped' || verdict === 'passed') return verdict;
   const state = test.result().state;
-  if (state === 'failed') return 'failed';
-  if (state === 'skipped') return 'skipped';
-  const meta = test.meta() as { requirement?: { warning?: string }; outcome?: { verdict?: string } };
-  if (meta.requirement?.warning || meta.outcome?.verdict === 'warning') return 'warning';
-  if (meta.outcome?.verdict === 'failed' || meta.outcome?.verdict === 'error') return 'failed';
-  if (meta.outcome?.verdict === 'skipped') return 'skipped';
-  return 'passed';
+  return state === 'failed' ? 'failed' : state === 'skipped' ? 'skipped' : 'passed';
 }
 
 export class ProgressReporter implements Reporter {
