@@ -60,8 +60,8 @@ export class ProgressReporter implements Reporter {
     if (status === 'failed') this.failed++;
     if (status === 'warning') this.warnings++;
     if (status === 'failed') {
-      const req = findRequirement(id);
-      const text = `✗ ${id} (${req?.level ?? ''}) ${req?.title ?? ''}`;
+      // The test's own name carries the statement as the check states it.
+      const text = `✗ ${id} (${findRequirement(id)?.level ?? ''}) ${test.name.slice(id.length + 1)}`;
       this.options.out.write(this.tty ? `\r\x1b[2K${text}\n` : `${text}\n`);
     }
     if (this.tty) this.tick();
