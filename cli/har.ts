@@ -20,6 +20,16 @@ export function clearExchanges(reportDir: string): void {
   rmSync(exchangeDir(reportDir), { recursive: true, force: true });
 }
 
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** Every string of an entry through the mask, with the secrets known now. */
+export function maskDeep(value: Json): Json {
+  if (typeof value === 'string') return mask(value);
+  if (Array.isArray(value)) return value.map(maskDeep);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)]));
+  return value;
+}
+
 interface Entry {
   readonly startedDateTime: string;
 }
@@ -31,15 +41,13 @@ export function writeHar(reportDir: string, path: string, version: string): numb
   if (existsSync(dir)) {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
       for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
-        // Masked in the worker; masked again here, where the secrets of the CLI process are known.
         if (!line.trim()) continue;
-        let entry: Entry;
+        // Masked in the worker; masked again here, where the secrets of the CLI process are known.
         try {
-          entry = JSON.parse(mask(line)) as Entry;
+          entries.push(maskDeep(JSON.parse(line) as Json) as unknown as Entry);
         } catch {
-          entry = JSON.parse(line) as Entry;
+          // A line cut short (a worker stopped mid-write) is left out, not a reason to lose the rest.
         }
-        entries.push(entry);
       }
     }
   }

@@ -1,8 +1,10 @@
 /**
  * Records every exchange of a worker for exchanges.har. Loaded as a vitest setup file by the CLI:
- * exchanges are kept in memory, tagged with the check in progress, and written masked to a file
- * of this worker in the report directory when each spec file ends. Masking waits until then
- * because a token or code is registered as a secret only after the answer carrying it arrives.
+ * each exchange becomes a HAR entry at once (bodies cut, so memory stays small), tagged with the
+ * check in progress, and the entries are written to a file of this worker in the report
+ * directory when each spec file ends. They are masked twice: when recorded, and again when
+ * written, because a token or code is registered as a secret only after the answer carrying it
+ * arrives.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import { afterAll, inject } from 'vitest';
 import { BREAKER_MARK, onExchange, type Exchange } from '../wire/http.js';
 import { MASK_TEXT, mask } from '../wire/mask.js';
 import { currentScope } from '../wire/scope.js';
-import { EXCHANGE_DIR } from '../../cli/har.js';
+import { EXCHANGE_DIR, maskDeep, type Json } from '../../cli/har.js';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -21,9 +23,10 @@ interface Recorded {
   readonly startedAt: number;
 }
 
+
 // Vitest runs a setup file again before each spec file of a worker: the recorder is per thread.
 const state = ((globalThis as Record<symbol, unknown>)[Symbol.for('accounts-conformance.exchange-log')] ??= { pending: [], listening: false }) as {
-  pending: Recorded[];
+  pending: Json[];
   listening: boolean;
 };
 const pending = state.pending;
@@ -42,7 +45,7 @@ function clip(text: string): string {
 }
 
 /** One HAR 1.2 entry, masked. */
-export function harEntry({ ex, requirement, startedAt }: Recorded): Record<string, unknown> {
+export function harEntry({ ex, requirement, startedAt }: Recorded): Json {
   const url = mask(ex.request.url);
   let queryString: { name: string; value: string }[] = [];
   try {
@@ -56,7 +59,7 @@ export function harEntry({ ex, requirement, startedAt }: Recorded): Record<strin
     : undefined;
   const responseText = ex.bytes.length > 0 && isText(ex.contentType) && !ex.failure ? ex.bytes.toString('utf8') : ex.text;
   const textual = isText(ex.contentType);
-  const content: Record<string, unknown> = { size: ex.bytes.length, mimeType: ex.contentType || 'application/octet-stream' };
+  const content: { [key: string]: Json } = { size: ex.bytes.length, mimeType: ex.contentType || 'application/octet-stream' };
   if (textual) content.text = mask(clip(responseText));
   else if (ex.bytes.length) content.comment = 'binary body not recorded';
   if (textual && responseText.length > BODY_LIMIT) content.comment = `body cut at ${BODY_LIMIT} characters`;
@@ -95,7 +98,7 @@ export function harEntry({ ex, requirement, startedAt }: Recorded): Record<strin
 
 function flush(reportDir: string): void {
   if (pending.length === 0) return;
-  const lines = pending.splice(0).map((r) => JSON.stringify(harEntry(r)));
+  const lines = pending.splice(0).map((entry) => JSON.stringify(maskDeep(entry)));
   const dir = join(reportDir, EXCHANGE_DIR);
   mkdirSync(dir, { recursive: true });
   appendFileSync(join(dir, `${process.pid}-${threadId}.jsonl`), `${lines.join('\n')}\n`);
@@ -108,7 +111,7 @@ if (settings?.reportDir) {
     onExchange((ex) => {
       // A request the circuit breaker did not send is no exchange.
       if (ex.status === null && ex.durationMs === 0 && ex.failure?.startsWith(BREAKER_MARK)) return;
-      pending.push({ ex, requirement: currentScope()?.requirementId ?? null, startedAt: Date.now() - ex.durationMs });
+      pending.push(harEntry({ ex, requirement: currentScope()?.requirementId ?? null, startedAt: Date.now() - ex.durationMs }));
     });
   }
   afterAll(() => flush(settings.reportDir));
