@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mask } from '../helpers/wire/mask.js';
+import { MASK_TEXT, mask } from '../helpers/wire/mask.js';
 
 /** Where workers leave their entries, inside the report directory. */
 export const EXCHANGE_DIR = '.exchanges';
@@ -22,12 +22,41 @@ export function clearExchanges(reportDir: string): void {
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-/** Every string of an entry through the mask, with the secrets known now. */
-export function maskDeep(value: Json): Json {
-  if (typeof value === 'string') return mask(value);
-  if (Array.isArray(value)) return value.map(maskDeep);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)]));
-  return value;
+interface Header {
+  name: string;
+  value: string;
+}
+
+interface HarEntry {
+  request: { url: string; headers: Header[]; queryString: Header[]; postData?: { text: string } };
+  response: { headers: Header[]; content: { text?: string }; redirectURL: string; _error?: string };
+}
+
+/** Masks headers as the reports render them, one `name: value` line each, in one pass. */
+function maskHeaders(headers: Header[]): Header[] {
+  const lines = mask(headers.map((h) => `${h.name}: ${h.value}`).join('\n')).split('\n');
+  return headers.map((h, i) => {
+    const line = lines[i] ?? '';
+    return { name: h.name, value: line.startsWith(`${h.name}: `) ? line.slice(h.name.length + 2) : MASK_TEXT };
+  });
+}
+
+/**
+ * Masks the parts of an entry that can carry a secret (URL, query, headers, bodies, errors) with
+ * the secrets known now. Only those: masking runs over every exchange of the run.
+ */
+export function maskEntry(value: Json): Json {
+  const entry = structuredClone(value) as unknown as HarEntry;
+  const { request, response } = entry;
+  request.url = mask(request.url);
+  request.headers = maskHeaders(request.headers);
+  request.queryString = request.queryString.map((q) => ({ name: q.name, value: mask(q.value) }));
+  if (request.postData) request.postData.text = mask(request.postData.text);
+  response.headers = maskHeaders(response.headers);
+  if (response.content.text !== undefined) response.content.text = mask(response.content.text);
+  response.redirectURL = mask(response.redirectURL);
+  if (response._error !== undefined) response._error = mask(response._error);
+  return entry as unknown as Json;
 }
 
 interface Entry {
@@ -44,7 +73,7 @@ export function writeHar(reportDir: string, path: string, version: string): numb
         if (!line.trim()) continue;
         // Masked in the worker; masked again here, where the secrets of the CLI process are known.
         try {
-          entries.push(maskDeep(JSON.parse(line) as Json) as unknown as Entry);
+          entries.push(maskEntry(JSON.parse(line) as Json) as unknown as Entry);
         } catch {
           // A line cut short (a worker stopped mid-write) is left out, not a reason to lose the rest.
         }

@@ -1,19 +1,17 @@
 /**
  * Records every exchange of a worker for exchanges.har. Loaded as a vitest setup file by the CLI:
  * each exchange becomes a HAR entry at once (bodies cut, so memory stays small), tagged with the
- * check in progress, and the entries are written to a file of this worker in the report
- * directory when each spec file ends. They are masked twice: when recorded, and again when
- * written, because a token or code is registered as a secret only after the answer carrying it
- * arrives.
+ * check in progress, and the entries are written, masked, to a file of this worker in the report
+ * directory when each spec file ends. Masking waits until then because a token or code is
+ * registered as a secret only after the answer carrying it arrives.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterAll, inject } from 'vitest';
 import { BREAKER_MARK, onExchange, type Exchange } from '../wire/http.js';
-import { MASK_TEXT, mask } from '../wire/mask.js';
 import { currentScope } from '../wire/scope.js';
-import { EXCHANGE_DIR, maskDeep, type Json } from '../../cli/har.js';
+import { EXCHANGE_DIR, maskEntry, type Json } from '../../cli/har.js';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -31,11 +29,6 @@ const state = ((globalThis as Record<symbol, unknown>)[Symbol.for('accounts-conf
 };
 const pending = state.pending;
 
-function header(name: string, value: string): { name: string; value: string } {
-  const masked = mask(`${name}: ${value}`);
-  return { name, value: masked.startsWith(`${name}: `) ? masked.slice(name.length + 2) : MASK_TEXT };
-}
-
 function isText(contentType: string): boolean {
   return contentType === '' || /json|text|xml|x-www-form-urlencoded|javascript/i.test(contentType);
 }
@@ -44,9 +37,9 @@ function clip(text: string): string {
   return text.length > BODY_LIMIT ? text.slice(0, BODY_LIMIT) : text;
 }
 
-/** One HAR 1.2 entry, masked. */
+/** One HAR 1.2 entry, not masked yet. */
 export function harEntry({ ex, requirement, startedAt }: Recorded): Json {
-  const url = mask(ex.request.url);
+  const url = ex.request.url;
   let queryString: { name: string; value: string }[] = [];
   try {
     queryString = [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
@@ -55,12 +48,12 @@ export function harEntry({ ex, requirement, startedAt }: Recorded): Json {
   }
   const body = ex.request.body;
   const postData = body
-    ? { mimeType: body.contentType, text: mask(isText(body.contentType) ? clip(body.bytes.toString('utf8')) : body.display) }
+    ? { mimeType: body.contentType, text: isText(body.contentType) ? clip(body.bytes.toString('utf8')) : body.display }
     : undefined;
   const responseText = ex.bytes.length > 0 && isText(ex.contentType) && !ex.failure ? ex.bytes.toString('utf8') : ex.text;
   const textual = isText(ex.contentType);
   const content: { [key: string]: Json } = { size: ex.bytes.length, mimeType: ex.contentType || 'application/octet-stream' };
-  if (textual) content.text = mask(clip(responseText));
+  if (textual) content.text = clip(responseText);
   else if (ex.bytes.length) content.comment = 'binary body not recorded';
   if (textual && responseText.length > BODY_LIMIT) content.comment = `body cut at ${BODY_LIMIT} characters`;
   return {
@@ -73,7 +66,7 @@ export function harEntry({ ex, requirement, startedAt }: Recorded): Json {
       url,
       httpVersion: 'HTTP/1.1',
       cookies: [],
-      headers: Object.entries(ex.request.headers).map(([k, v]) => header(k, v)),
+      headers: Object.entries(ex.request.headers).map(([name, value]) => ({ name, value })),
       queryString,
       ...(postData ? { postData } : {}),
       headersSize: -1,
@@ -84,12 +77,12 @@ export function harEntry({ ex, requirement, startedAt }: Recorded): Json {
       statusText: '',
       httpVersion: 'HTTP/1.1',
       cookies: [],
-      headers: Object.entries(ex.headers).map(([k, v]) => header(k, v)),
+      headers: Object.entries(ex.headers).map(([name, value]) => ({ name, value })),
       content,
-      redirectURL: mask(ex.headers.location ?? ''),
+      redirectURL: ex.headers.location ?? '',
       headersSize: -1,
       bodySize: ex.bytes.length,
-      ...(ex.failure ? { _error: mask(ex.failure) } : {}),
+      ...(ex.failure ? { _error: ex.failure } : {}),
     },
     cache: {},
     timings: { send: 0, wait: ex.durationMs, receive: 0 },
@@ -98,7 +91,7 @@ export function harEntry({ ex, requirement, startedAt }: Recorded): Json {
 
 function flush(reportDir: string): void {
   if (pending.length === 0) return;
-  const lines = pending.splice(0).map((entry) => JSON.stringify(maskDeep(entry)));
+  const lines = pending.splice(0).map((entry) => JSON.stringify(maskEntry(entry)));
   const dir = join(reportDir, EXCHANGE_DIR);
   mkdirSync(dir, { recursive: true });
   appendFileSync(join(dir, `${process.pid}-${threadId}.jsonl`), `${lines.join('\n')}\n`);
