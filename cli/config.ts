@@ -46,6 +46,16 @@ export interface Config {
   readonly profile: string;
   /** A container image to boot as the target (Testcontainers); null when not used. */
   readonly container: ContainerConfig | null;
+  /** Known findings: their failures do not fail the run (null: no baseline). */
+  readonly baseline: string | null;
+  /** Where to write the current failures and warnings as a baseline, or null. */
+  readonly writeBaseline: string | null;
+  /** A baseline entry that now passes fails the run, so that baselines only shrink. */
+  readonly strictBaseline: boolean;
+  /** No progress lines on stderr. */
+  readonly quiet: boolean;
+  /** Running under GitHub Actions: annotations on stdout, the Markdown summary appended to this file (or null). */
+  readonly github: { readonly stepSummary: string | null } | null;
   readonly list: boolean;
   readonly help: boolean;
   readonly version: boolean;
@@ -78,6 +88,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'container-env', env: 'ACCOUNTS_CONTAINER_ENV', repeatable: true, help: 'KEY=VALUE for the container; repeatable (environment: a comma list)' },
   { flag: 'wait-path', env: 'ACCOUNTS_WAIT_PATH', help: 'HTTP path that answers 200 once the container is ready (default: the first HTTP answer at the base path)' },
   { flag: 'base-path', env: 'ACCOUNTS_BASE_PATH', help: 'the API base path inside the container (default: /api/v1/)' },
+  { flag: 'baseline', env: 'ACCOUNTS_BASELINE', help: 'a baseline file of known findings: those fail nothing, new ones fail the run, fixed ones are reported' },
+  { flag: 'write-baseline', help: 'write the failures and warnings of this run to this baseline file' },
+  { flag: 'strict-baseline', env: 'ACCOUNTS_STRICT_BASELINE', boolean: true, help: 'a baseline entry that now passes fails the run (baselines only shrink)' },
+  { flag: 'quiet', env: 'ACCOUNTS_QUIET', boolean: true, help: 'no progress lines on stderr during the run' },
   { flag: 'list', boolean: true, help: 'print the requirement catalogue and exit' },
   { flag: 'help', boolean: true, help: 'print this help and exit' },
   { flag: 'version', boolean: true, help: 'print the version and exit' },
@@ -227,10 +241,17 @@ export function loadConfig(sources: ConfigSources): Config {
     only: parseOnly(raw.only),
     profile: raw.profile ?? 'tasklink',
     container: parseContainer(raw),
+    baseline: raw.baseline === undefined ? null : resolve(sources.cwd, raw.baseline),
+    writeBaseline: raw['write-baseline'] === undefined ? null : resolve(sources.cwd, raw['write-baseline']),
+    strictBaseline: parseBoolean('strict-baseline', raw['strict-baseline']),
+    quiet: parseBoolean('quiet', raw.quiet),
+    // GitHub Actions sets these in every step; they are not options of ours.
+    github: sources.env.GITHUB_ACTIONS === 'true' ? { stepSummary: sources.env.GITHUB_STEP_SUMMARY || null } : null,
     list: parseBoolean('list', raw.list),
     help: parseBoolean('help', raw.help),
     version: parseBoolean('version', raw.version),
   };
+  if (config.strictBaseline && !config.baseline) throw new ConfigError('--strict-baseline needs --baseline');
   return Object.freeze(config);
 }
 

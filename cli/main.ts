@@ -3,7 +3,7 @@
  * server when no target is given, runs the vitest specs programmatically, writes the reports
  * and maps the verdicts to an exit code (0 conforming, 1 a MUST failed, 2 no run possible).
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXCLUSIVE_FLOWS, FLOWS, REQUIREMENTS, type Flow } from '../requirements/catalogue.js';
@@ -14,11 +14,16 @@ import { onTarget } from '../helpers/flows/sources.js';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import type { RunSettings } from '../helpers/harness/runtime.js';
+import type { Reporter } from 'vitest/node';
 import { loadProfile, ProfileError, type TargetProfile } from '../helpers/wire/profile.js';
 import { notApplicable } from '../requirements/applicability.js';
 import { levelFor, statementOf } from '../requirements/statement.js';
 import { consoleSummary, reportPaths, summarize, writeReports } from './reports.js';
 import { VerdictCollector } from './verdicts.js';
+import { applyBaseline, baselineLines, readBaseline, writeBaseline, type Baseline } from './baseline.js';
+import { clearExchanges, writeHar } from './har.js';
+import { githubAnnotations, markdownReport } from './markdown.js';
+import { ProgressReporter } from './progress.js';
 
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const EMBEDDED_OTP_HOOK: OtpSource = { kind: 'http', template: '/__conformance__/otp?identifier={identifier}&channel={channel}&purpose={purpose}' };
@@ -133,6 +138,7 @@ function runSettings(config: Config, target: Target, profile: TargetProfile): Ru
     seed: config.seed,
     strict: config.strict,
     profile,
+    reportDir: config.reportDir,
   };
 }
 
@@ -140,7 +146,7 @@ function runSettings(config: Config, target: Target, profile: TargetProfile): Ru
  * Runs the specs of some flows. Exclusive flows run in a second phase, after all the others and
  * one spec file at a time: they move the target's clock or hammer an endpoint.
  */
-async function runSuite(config: Config, target: Target, settings: RunSettings, collector: VerdictCollector, flows: readonly Flow[], exclusive: boolean): Promise<void> {
+async function runSuite(config: Config, target: Target, settings: RunSettings, reporters: readonly Reporter[], flows: readonly Flow[], exclusive: boolean): Promise<void> {
   if (flows.length === 0) return;
   // Loaded only for a real run: --list, --help and configuration errors answer at once.
   const { startVitest } = await import('vitest/node');
@@ -156,7 +162,9 @@ async function runSuite(config: Config, target: Target, settings: RunSettings, c
       root: PACKAGE_ROOT,
       config: false,
       include: flows.map((f) => `specs/${f}.spec.ts`),
-      reporters: exclusive ? [collector] : [collector, ['html', { outputFile: join(config.reportDir, 'html', 'index.html') }]],
+      reporters: exclusive ? [...reporters] : [...reporters, ['html', { outputFile: join(config.reportDir, 'html', 'index.html') }]],
+      // Records every exchange of each worker for exchanges.har.
+      setupFiles: [join(PACKAGE_ROOT, 'helpers', 'harness', 'exchange-log.ts')],
       provide: { accounts: perWorker },
       pool: 'threads',
       isolate: false,
@@ -178,10 +186,25 @@ async function runSuite(config: Config, target: Target, settings: RunSettings, c
   );
 }
 
+/** Subcommands that read report directories instead of making a run. */
+async function subcommand(name: string, args: readonly string[]): Promise<number> {
+  try {
+    if (name === 'compare') return (await import('./compare.js')).runCompare(args);
+    return (await import('./matrix.js')).runMatrix(args, process.cwd());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`accounts-conformance ${name}: ${error.message}`);
+    return EXIT.noRun;
+  }
+}
+
 export async function run(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'compare' || argv[0] === 'matrix') return subcommand(argv[0], argv.slice(1));
   let config: Config;
+  let baseline: Baseline | null;
   try {
     config = loadConfig({ argv, env: process.env, cwd: process.cwd() });
+    baseline = config.baseline && !config.help && !config.version && !config.list ? readBaseline(config.baseline) : null;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`accounts-conformance: ${error.message}`);
@@ -213,6 +236,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   const flows = config.only ?? FLOWS;
   const collector = new VerdictCollector(profile);
+  // Progress goes to stderr: stdout carries the summary (and the GitHub annotations).
+  const total = REQUIREMENTS.filter((r) => flows.includes(r.flow)).length;
+  const progress = config.quiet ? null : new ProgressReporter({ total, out: process.stderr });
+  const reporters: Reporter[] = progress ? [collector, progress] : [collector];
+  clearExchanges(config.reportDir);
   // Ctrl-C or a CI cancel: stop what the suite started (a container above all) before leaving.
   const interrupted = (signal: NodeJS.Signals) => {
     console.error(`accounts-conformance: ${signal}, stopping the target`);
@@ -221,14 +249,17 @@ export async function run(argv: readonly string[]): Promise<number> {
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     const settings = runSettings(config, target, profile);
-    await runSuite(config, target, settings, collector, flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f)), false);
-    await runSuite(config, target, settings, collector, flows.filter((f) => EXCLUSIVE_FLOWS.includes(f)), true);
+    progress?.start();
+    await runSuite(config, target, settings, reporters, flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f)), false);
+    await runSuite(config, target, settings, reporters, flows.filter((f) => EXCLUSIVE_FLOWS.includes(f)), true);
   } catch (error) {
     collector.problems.push(`the test runner stopped: ${(error as Error).message}`);
   } finally {
+    progress?.stop();
     await target.close();
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
   }
+  const results = collector.verdicts(flows);
   const summary = summarize(
     {
       version: version(),
@@ -243,11 +274,22 @@ export async function run(argv: readonly string[]): Promise<number> {
       reportDir: config.reportDir,
       problems: collector.problems,
     },
-    collector.verdicts(flows),
+    results,
+    baseline ? applyBaseline(baseline, results, profile.name, config.strictBaseline) : undefined,
   );
   const paths = writeReports(summary, config.reportDir);
+  writeHar(config.reportDir, paths.har, version());
   const rel = relative(process.cwd(), config.reportDir);
   const shown = rel.startsWith('..') ? paths : reportPaths(rel || '.');
+  if (config.github) {
+    for (const line of githubAnnotations(summary)) console.log(line);
+    if (config.github.stepSummary) appendFileSync(config.github.stepSummary, markdownReport(summary));
+  }
   console.log(consoleSummary(summary, shown, flows));
+  if (summary.baseline) console.log(baselineLines(summary.baseline).join('\n'));
+  if (config.writeBaseline) {
+    const n = writeBaseline(config.writeBaseline, results, { profile: profile.name, version: version(), target: summary.target.baseUrl });
+    console.log(`baseline: ${n} findings written to ${config.writeBaseline}; fill in each reason`);
+  }
   return summary.exitCode;
 }

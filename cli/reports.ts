@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { FLOWS, type Flow } from '../requirements/catalogue.js';
 import { mask } from '../helpers/wire/mask.js';
 import type { Result, Status } from './verdicts.js';
+import { isKnown, type BaselineOutcome } from './baseline.js';
+import { htmlReport } from './html.js';
+import { markdownReport } from './markdown.js';
 
 export interface RunInfo {
   readonly version: string;
@@ -37,16 +40,20 @@ export interface Summary {
   /** Checks in which the suite itself crashed (harness errors): not findings, but the run is not conforming either. */
   readonly errors: number;
   readonly exitCode: 0 | 1;
+  /** Present when the run was made against a baseline of known findings. */
+  readonly baseline?: BaselineOutcome;
   readonly problems: readonly string[];
   readonly results: readonly Result[];
 }
 
 const count = (results: readonly Result[], status: Status) => results.filter((r) => r.status === status).length;
 
-export function summarize(info: RunInfo, results: readonly Result[]): Summary {
+export function summarize(info: RunInfo, results: readonly Result[], baseline?: BaselineOutcome): Summary {
   const failed = count(results, 'failed');
   const warnings = count(results, 'warning');
-  const errors = count(results, 'error');
+  // A known finding fails nothing; a suite crash is never known, and fails the run like a failure.
+  const blocking = results.filter((r) => !isKnown(baseline, r.id) && (r.status === 'failed' || r.status === 'error' || (info.strict && r.status === 'warning')));
+  const unshrunk = baseline?.strict === true && baseline.fixed.length > 0;
   return {
     tool: { name: 'accounts-conformance', version: info.version },
     target: { baseUrl: info.baseUrl, embedded: info.embedded, profile: info.profile, otpSource: info.otpSource },
@@ -58,10 +65,11 @@ export function summarize(info: RunInfo, results: readonly Result[]): Summary {
     failed,
     warnings,
     skipped: count(results, 'skipped'),
-    errors,
-    exitCode: failed > 0 || errors > 0 || (info.strict && warnings > 0) ? 1 : 0,
+    errors: count(results, 'error'),
+    exitCode: blocking.length > 0 || unshrunk ? 1 : 0,
     problems: info.problems.map(mask),
     results,
+    ...(baseline ? { baseline } : {}),
   };
 }
 
@@ -75,17 +83,22 @@ export function escapeXml(text: string): string {
 
 export const escapeHtml = escapeXml;
 
-function junitCase(r: Result): string {
+function junitCase(r: Result, baseline: BaselineOutcome | undefined): string {
   const props = [['requirement', r.id], ['level', r.level], ['source', r.source], ['verdict', r.status]]
     .map(([k, v]) => `        <property name="${k}" value="${escapeXml(v as string)}"/>`)
     .join('\n');
   const open = `    <testcase name="${escapeXml(`${r.id} ${r.title}`)}" classname="accounts-conformance.${r.flow}" time="${(r.durationMs / 1000).toFixed(3)}">\n      <properties>\n${props}\n      </properties>`;
   const first = escapeXml(r.message.split('\n')[0] ?? '');
+  const known = isKnown(baseline, r.id);
+  if (known) {
+    const why = known.reason ? `known: ${known.reason}` : `known: listed in the baseline (${r.status})`;
+    return `${open}\n      <skipped message="${escapeXml(why)}"/>\n      <system-out>${escapeXml(`${r.status}: ${r.message}`)}</system-out>\n    </testcase>`;
+  }
   switch (r.status) {
-    case 'failed':
-      return `${open}\n      <failure message="${first}" type="${r.level}">${escapeXml(r.message)}</failure>\n    </testcase>`;
     case 'error':
       return `${open}\n      <error message="${first}" type="harness">${escapeXml(r.message)}</error>\n    </testcase>`;
+    case 'failed':
+      return `${open}\n      <failure message="${first}" type="${r.level}">${escapeXml(r.message)}</failure>\n    </testcase>`;
     case 'skipped':
       return `${open}\n      <skipped message="${first}"/>\n    </testcase>`;
     case 'warning':
@@ -101,58 +114,30 @@ export function junitXml(summary: Summary): string {
     .map((rs) => {
       const flow = (rs[0] as Result).flow;
       const time = rs.reduce((s, r) => s + r.durationMs, 0) / 1000;
-      return `  <testsuite name="${flow}" tests="${rs.length}" failures="${count(rs, 'failed')}" errors="${count(rs, 'error')}" skipped="${count(rs, 'skipped')}" time="${time.toFixed(3)}">\n${rs.map(junitCase).join('\n')}\n  </testsuite>`;
+      const known = rs.filter((r) => isKnown(summary.baseline, r.id));
+      const failures = count(rs, 'failed') - count(known, 'failed');
+      const skipped = count(rs, 'skipped') + known.length;
+      return `  <testsuite name="${flow}" tests="${rs.length}" failures="${failures}" errors="${count(rs, 'error')}" skipped="${skipped}" time="${time.toFixed(3)}">\n${rs.map((r) => junitCase(r, summary.baseline)).join('\n')}\n  </testsuite>`;
     });
   const r = summary.results;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="accounts-conformance" tests="${r.length}" failures="${summary.failed}" errors="${summary.errors}" skipped="${summary.skipped}" time="${(summary.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  const known = r.filter((x) => isKnown(summary.baseline, x.id));
+  const failures = summary.failed - count(known, 'failed');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="accounts-conformance" tests="${r.length}" failures="${failures}" errors="${count(r, 'error')}" skipped="${summary.skipped + known.length}" time="${(summary.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-const STATUS_STYLE: Record<Status, string> = { passed: '#1a7f37', failed: '#cf222e', warning: '#9a6700', skipped: '#6e7781', error: '#8250df' };
-
-export function htmlReport(summary: Summary): string {
-  const rows = summary.results
-    .map((r) => {
-      const open = r.status === 'failed' || r.status === 'warning' ? ' open' : '';
-      const advice = r.advice ? `<p class="advice">${escapeHtml(r.advice)}</p>` : '';
-      const detail = r.message ? `<details${open}><summary>${escapeHtml(r.message.split('\n')[0] ?? '')}</summary>${advice}<pre>${escapeHtml(r.message)}</pre></details>` : '';
-      return `<tr class="${r.status}"><td><span class="badge" style="background:${STATUS_STYLE[r.status]}">${r.status}</span></td><td><code>${escapeHtml(r.id)}</code></td><td>${r.level}</td><td>${escapeHtml(r.flow)}</td><td>${escapeHtml(r.title)}<div class="src">${escapeHtml(r.source)}</div>${detail}</td></tr>`;
-    })
-    .join('\n');
-  const totals = (['passed', 'failed', 'warning', 'skipped'] as const)
-    .map((s) => `<span class="badge" style="background:${STATUS_STYLE[s]}">${count(summary.results, s)} ${s === 'warning' ? 'warnings' : s}</span>`)
-    .join(' ');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>accounts-conformance report</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1f2328}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d0d7de;padding:.4rem .5rem;text-align:left;vertical-align:top}
-.badge{color:#fff;border-radius:1rem;padding:.1rem .55rem;font-size:12px;white-space:nowrap}
-.src{color:#6e7781;font-size:12px}pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:.6rem;border-radius:6px;font-size:12px}
-summary{cursor:pointer;color:#57606a}.advice{background:#fff8c5;padding:.4rem .6rem;border-radius:6px}
-</style></head><body>
-<h1>accounts-conformance</h1>
-<p>Target <code>${escapeHtml(summary.target.baseUrl)}</code>${summary.target.embedded ? ' (embedded reference server)' : ''} · profile <code>${escapeHtml(summary.target.profile)}</code> · OTP source: ${escapeHtml(summary.target.otpSource)} · seed <code>${summary.seed}</code>${summary.strict ? ' · strict' : ''} · ${escapeHtml(summary.startedAt)} · ${(summary.durationMs / 1000).toFixed(1)} s</p>
-<p>${totals} · exit code ${summary.exitCode}</p>
-${summary.problems.length ? `<h2>Problems</h2><pre>${escapeHtml(summary.problems.join('\n'))}</pre>` : ''}
-<p class="src">MUST failures fail the run; SHOULD failures are warnings (failures under --strict); skipped checks say why.</p>
-<table><thead><tr><th>Verdict</th><th>Requirement</th><th>Level</th><th>Flow</th><th>Statement</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table>
-</body></html>
-`;
-}
+export { htmlReport };
 
 export interface ReportPaths {
   readonly summary: string;
   readonly junit: string;
   readonly html: string;
+  readonly markdown: string;
+  readonly har: string;
   readonly vitestHtml: string;
 }
 
 export function reportPaths(dir: string): ReportPaths {
-  return { summary: join(dir, 'summary.json'), junit: join(dir, 'junit.xml'), html: join(dir, 'report.html'), vitestHtml: join(dir, 'html', 'index.html') };
+  return { summary: join(dir, 'summary.json'), junit: join(dir, 'junit.xml'), html: join(dir, 'report.html'), markdown: join(dir, 'report.md'), har: join(dir, 'exchanges.har'), vitestHtml: join(dir, 'html', 'index.html') };
 }
 
 export function writeReports(summary: Summary, dir: string): ReportPaths {
@@ -161,6 +146,7 @@ export function writeReports(summary: Summary, dir: string): ReportPaths {
   writeFileSync(paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(paths.junit, junitXml(summary));
   writeFileSync(paths.html, htmlReport(summary));
+  writeFileSync(paths.markdown, markdownReport(summary));
   return paths;
 }
 
@@ -179,14 +165,16 @@ export function consoleSummary(summary: Summary, paths: ReportPaths, flows: read
     if (r.advice) out.push(indent(r.advice, '    ↳ '));
     out.push('');
   }
-  const header = `${'flow'.padEnd(10)} ${'passed'.padStart(6)} ${'failed'.padStart(6)} ${'warnings'.padStart(8)} ${'skipped'.padStart(7)}`;
+  // As wide as the longest flow name ('enumeration'), so the columns line up.
+  const width = Math.max(...FLOWS.map((f) => f.length), 'total'.length);
+  const header = `${'flow'.padEnd(width)} ${'passed'.padStart(6)} ${'failed'.padStart(6)} ${'warnings'.padStart(8)} ${'skipped'.padStart(7)}`;
   out.push(header, '-'.repeat(header.length));
   for (const flow of flows) {
     const rs = summary.results.filter((r) => r.flow === flow);
-    out.push(`${flow.padEnd(10)} ${String(count(rs, 'passed')).padStart(6)} ${String(count(rs, 'failed')).padStart(6)} ${String(count(rs, 'warning')).padStart(8)} ${String(count(rs, 'skipped')).padStart(7)}`);
+    out.push(`${flow.padEnd(width)} ${String(count(rs, 'passed')).padStart(6)} ${String(count(rs, 'failed')).padStart(6)} ${String(count(rs, 'warning')).padStart(8)} ${String(count(rs, 'skipped')).padStart(7)}`);
   }
   out.push('-'.repeat(header.length));
-  out.push(`${'total'.padEnd(10)} ${String(summary.passed).padStart(6)} ${String(summary.failed).padStart(6)} ${String(summary.warnings).padStart(8)} ${String(summary.skipped).padStart(7)}`, '');
+  out.push(`${'total'.padEnd(width)} ${String(summary.passed).padStart(6)} ${String(summary.failed).padStart(6)} ${String(summary.warnings).padStart(8)} ${String(summary.skipped).padStart(7)}`, '');
   // Every distinct reason, with how many checks it skipped: a hidden reason hides a cause.
   const reasons = new Map<string, number>();
   for (const r of summary.results.filter((x) => x.status === 'skipped')) reasons.set(r.message, (reasons.get(r.message) ?? 0) + 1);
@@ -195,7 +183,7 @@ export function consoleSummary(summary: Summary, paths: ReportPaths, flows: read
   out.push(
     `target ${summary.target.baseUrl}${summary.target.embedded ? ' (embedded reference server)' : ''}, profile ${summary.target.profile}, OTP source: ${summary.target.otpSource}`,
     `seed ${summary.seed} (replay with --seed ${summary.seed}), ${(summary.durationMs / 1000).toFixed(1)} s`,
-    `reports: ${paths.summary}, ${paths.junit}, ${paths.html}, ${paths.vitestHtml}`,
+    `reports: ${paths.summary}, ${paths.junit}, ${paths.html}, ${paths.markdown}, ${paths.har}, ${paths.vitestHtml}`,
     `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.warnings} warnings${summary.errors ? `, ${summary.errors} harness errors` : ''} — exit ${summary.exitCode}`,
   );
   return out.join('\n');

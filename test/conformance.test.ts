@@ -52,7 +52,7 @@ describe.concurrent('the suite against conforming servers', () => {
     const quirks = (Object.keys(QUIRKS) as QuirkName[]).filter((q) => q !== 'global-rate-limit');
     const server = await startReferenceServer({ hooks: true, quirks, latencyMs: 20 });
     try {
-      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock']);
+      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock'], { keep: 'reference-tasklink' });
       expect(run.code, run.stdout).toBe(0);
       expect(Object.entries(statusesOf(run.summary())).filter(([id, s]) => s !== 'passed' && !inapplicable(id))).toEqual([]);
     } finally {

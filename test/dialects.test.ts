@@ -81,7 +81,7 @@ for (const c of CASES) {
     test('a clean run passes every applicable requirement', async () => {
       const server = await startReferenceServer({ dialect: c.dialect, hooks: true });
       try {
-        const run = await runCli(['--base-url', server.baseUrl, '--profile', c.profile, ...HOOKS, ...c.flags]);
+        const run = await runCli(['--base-url', server.baseUrl, '--profile', c.profile, ...HOOKS, ...c.flags], { keep: `reference-${c.profile}` });
         const summary = run.summary();
         expect(summary.target.profile).toBe(c.profile);
         expect(summary.results).toHaveLength(REQUIREMENTS.length);

@@ -1,6 +1,6 @@
 /** Runs the accounts-conformance CLI as a user would, in a child process, and reads its reports. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -28,14 +28,22 @@ export interface CliRun {
 export function cleanEnvironment(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || k.startsWith('VITEST') || k === 'TEST' || k === 'NODE_ENV' || k.startsWith('ACCOUNTS_')) continue;
+    // Nor inside GitHub Actions: a self-test's run must not annotate CI's own job.
+    if (v === undefined || k.startsWith('VITEST') || k === 'TEST' || k === 'NODE_ENV' || k.startsWith('ACCOUNTS_') || k.startsWith('GITHUB_')) continue;
     env[k] = v;
   }
   return { ...env, ...extra };
 }
 
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
-  const reportDir = args.includes('--report-dir') ? '' : mkdtempSync(join(tmpdir(), 'acc-report-'));
+/** Where runs kept for the CI matrix leave their reports (`keep`); .ci/run builds the matrix from them. */
+export const KEPT_RUNS = join(ROOT, 'reports', 'self-test', 'runs');
+
+export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; keep?: string } = {}): Promise<CliRun> {
+  const kept = options.keep ? join(KEPT_RUNS, options.keep) : null;
+  if (kept) rmSync(kept, { recursive: true, force: true });
+  // The compare and matrix subcommands read report directories; they make no run of their own.
+  const subcommand = args[0] === 'compare' || args[0] === 'matrix';
+  const reportDir = subcommand || args.includes('--report-dir') ? '' : (kept ?? mkdtempSync(join(tmpdir(), 'acc-report-')));
   const fullArgs = reportDir ? [...args, '--report-dir', reportDir] : [...args];
   const started = Date.now();
   return new Promise((resolve, reject) => {

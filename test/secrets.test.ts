@@ -30,7 +30,7 @@ interface Output {
 /** The console and every file of the report directory (summary.json, junit.xml, report.html, vitest's html/, gzipped data unpacked). */
 function outputsOf(run: CliRun): Output[] {
   const outputs = [{ name: 'console', text: run.stdout + run.stderr }, ...filesUnder(run.reportDir).map((path) => ({ name: path.slice(run.reportDir.length + 1), text: textOf(path) }))];
-  expect(outputs.map((o) => o.name)).toEqual(expect.arrayContaining(['summary.json', 'junit.xml', 'report.html', join('html', 'index.html')]));
+  expect(outputs.map((o) => o.name)).toEqual(expect.arrayContaining(['summary.json', 'junit.xml', 'report.html', 'report.md', 'exchanges.har', join('html', 'index.html')]));
   return outputs;
 }
 
@@ -74,6 +74,7 @@ test('no password, token, OTP, session token, API key or cookie reaches the cons
     const junit = textOf(join(run.reportDir, 'junit.xml'));
     expect(junit).toContain('«masked»');
     expect(junit).toMatch(/sessionToken&quot;:&quot;«masked»/);
+    expect(textOf(join(run.reportDir, 'exchanges.har'))).toContain('«masked»');
   } finally {
     await server.close();
   }

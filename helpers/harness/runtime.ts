@@ -30,6 +30,8 @@ export interface RunSettings {
   readonly strict: boolean;
   /** The target profile, loaded and validated by the CLI (extends resolved, defaults filled in). */
   readonly profile: TargetProfile;
+  /** Where the reports go: workers leave their exchanges there for exchanges.har. */
+  readonly reportDir: string;
 }
 
 declare module 'vitest' {

@@ -237,6 +237,15 @@ function parseJson(text: string, contentType: string): { json: unknown; jsonErro
   }
 }
 
+type ExchangeListener = (ex: Exchange) => void;
+const listeners = new Set<ExchangeListener>();
+
+/** Sees every exchange the clients of this thread send (the HAR recorder). Returns the unsubscribe. */
+export function onExchange(listener: ExchangeListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 export class HttpClient {
   private readonly agent: Agent;
   readonly limit: AdaptiveLimit;
@@ -293,6 +302,7 @@ export class HttpClient {
     }
     if (state === 'probe') this.probing = false;
     if (state === 'open') return ex;
+    for (const listener of listeners) listener(ex);
     if (ex.status !== null) this.answered(ex, startedAt, opts.retryOnRateLimit !== false);
     else this.failed(ex, startedAt);
     return ex;

@@ -23,6 +23,7 @@ export const SCHEMA_NAMES = [
   'auth-response',
   'refresh-response',
   'target-profile',
+  'baseline',
   'drf-error',
   'json-object',
   'seed-003-user',
