@@ -101,12 +101,47 @@ export class VerdictCollector implements Reporter {
     if (broken > 0 && !this.problems.some((p) => p.includes(BREAKER_MARK))) {
       this.problems.push(`${BREAKER_MARK}: the target stopped answering during the run; ${broken} checks failed without reaching it`);
     }
-    return REQUIREMENTS.filter((r) => flows.includes(r.flow)).map((r) => {
+    const results = REQUIREMENTS.filter((r) => flows.includes(r.flow)).map((r) => {
       const result = this.results.get(r.id);
-      if (!result) return { ...base(r, this.profile), status: 'failed', message: notRunMessage(this.problems), durationMs: 0 };
+      if (!result) return { ...base(r, this.profile), status: 'failed', message: notRunMessage(this.problems), durationMs: 0 } satisfies Result;
       return orphanedSetupFailure(result, flows) ?? result;
     });
+    return behindBrokenPrerequisites(results);
   }
+}
+
+/**
+ * A check whose prerequisite failed in this run cannot be judged apart from it (the refreshed
+ * token cannot be tried when refresh is broken): its own failure is reported as a skip naming
+ * the prerequisite, which carries the finding. Transitively, in catalogue order.
+ */
+function behindBrokenPrerequisites(results: readonly Result[]): Result[] {
+  let current = [...results];
+  // Prerequisites may come later in the catalogue: repeat until nothing moves.
+  for (let changed = true; changed; ) {
+    const next = behindBrokenOnce(current);
+    changed = next.some((r, i) => r !== current[i]);
+    current = next;
+  }
+  return current;
+}
+
+function behindBrokenOnce(results: readonly Result[]): Result[] {
+  const broken = new Map<string, string>();
+  for (const r of results) {
+    if (r.status === 'failed') broken.set(r.id, r.id);
+    else if (r.skip?.kind === 'setup-failed' && r.skip.prerequisite) broken.set(r.id, r.skip.prerequisite);
+  }
+  return results.map((r) => {
+    const req = findRequirement(r.id);
+    const prerequisite = r.status === 'failed' ? req?.dependsOn?.find((d) => broken.has(d)) : undefined;
+    if (prerequisite !== undefined) {
+      const root = broken.get(prerequisite) as string;
+      const reason = `setup failed: ${root} failed in this run${root === prerequisite ? '' : ` (through ${prerequisite})`}, so this check cannot be judged apart from it`;
+      return { ...r, status: 'skipped', message: `${reason}\n${r.message}`, skip: { kind: 'setup-failed', prerequisite: root, reason } };
+    }
+    return r;
+  });
 }
 
 function base(req: Requirement, profile: TargetProfile | null): Pick<Result, 'id' | 'flow' | 'level' | 'title' | 'source'> {

@@ -47,8 +47,11 @@ describe('the requirement catalogue', () => {
     expect(levelFor(requirement('ACC-LOG-003'), loadProfile('simplejwt-accounts'))).toBe('MUST');
   });
 
-  test('every prerequisite is a requirement, and no requirement depends on itself', () => {
-    for (const r of REQUIREMENTS) for (const d of r.dependsOn ?? []) expect([findRequirement(d)?.id, d === r.id], `${r.id} → ${d}`).toEqual([d, false]);
+  test('every prerequisite is a requirement, and prerequisites form no cycle', () => {
+    for (const r of REQUIREMENTS) for (const d of r.dependsOn ?? []) expect(findRequirement(d)?.id, `${r.id} → ${d}`).toBe(d);
+    const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
+      (findRequirement(from)?.dependsOn ?? []).some((d) => d === to || (!seen.has(d) && (seen.add(d), reaches(d, to, seen))));
+    for (const r of REQUIREMENTS) expect(reaches(r.id, r.id), `${r.id} depends on itself`).toBe(false);
   });
 
   test('a warning carries the framework hint of a profile that names its framework', () => {
