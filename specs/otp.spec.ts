@@ -118,7 +118,8 @@ check('ACC-OTP-009', async (t) => {
     if (guess.status === 429) return;
   }
   const ex = await flow.present(code);
-  expectThat(ex, ex.status !== 200, 'the right code still worked after 10 wrong guesses: the code can be brute-forced');
+  const worked = [t.profile.operations.verifyOtp?.status ?? 200].flat();
+  expectThat(ex, ex.status === null || !worked.includes(ex.status), 'the right code still worked after 10 wrong guesses: the code can be brute-forced');
 });
 
 check('ACC-OTP-010', async (t) => {
