@@ -35,11 +35,17 @@ const SKIP_PREFIXES: readonly [string, string][] = [
   ['inconclusive', 'inconclusive'],
 ];
 
+/** A reason without the words its label already says ("not applicable: …" under "Not applicable"). */
+function withoutPrefix(reason: string): string {
+  const prefix = SKIP_PREFIXES.find(([words]) => reason.startsWith(`${words}: `));
+  return prefix ? reason.slice(prefix[0].length + 2) : reason;
+}
+
 /** The group a skipped check falls in: its kind and reason, or (older results) what its message says. */
 function skipGroup(r: Result): { key: string; label: string; detail: string } {
   const setup = r.skip?.kind === 'setup-failed' ? (r.skip.prerequisite ?? null) : (/^setup failed: (ACC-[A-Z]+-\d+)/.exec(r.message)?.[1] ?? null);
   if (setup) return { key: `setup ${setup}`, label: 'Setup failed', detail: `a step of ${setup} failed` };
-  if (r.skip) return { key: `${r.skip.kind} ${r.skip.reason}`, label: SKIP_LABEL[r.skip.kind] ?? r.skip.kind, detail: r.skip.reason };
+  if (r.skip) return { key: `${r.skip.kind} ${r.skip.reason}`, label: SKIP_LABEL[r.skip.kind] ?? r.skip.kind, detail: withoutPrefix(r.skip.reason) };
   const first = r.message.split('\n')[0] ?? '';
   for (const [prefix, kind] of SKIP_PREFIXES) {
     if (first.startsWith(`${prefix}: `)) {
