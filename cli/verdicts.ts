@@ -116,31 +116,28 @@ export class VerdictCollector implements Reporter {
  * the prerequisite, which carries the finding. Transitively, in catalogue order.
  */
 function behindBrokenPrerequisites(results: readonly Result[]): Result[] {
-  let current = [...results];
-  // Prerequisites may come later in the catalogue: repeat until nothing moves.
-  for (let changed = true; changed; ) {
-    const next = behindBrokenOnce(current);
-    changed = next.some((r, i) => r !== current[i]);
-    current = next;
-  }
-  return current;
-}
-
-function behindBrokenOnce(results: readonly Result[]): Result[] {
-  const broken = new Map<string, string>();
-  for (const r of results) {
-    if (r.status === 'failed') broken.set(r.id, r.id);
-    else if (r.skip?.kind === 'setup-failed' && r.skip.prerequisite) broken.set(r.id, r.skip.prerequisite);
-  }
-  return results.map((r) => {
-    const req = findRequirement(r.id);
-    const prerequisite = r.status === 'failed' ? req?.dependsOn?.find((d) => broken.has(d)) : undefined;
-    if (prerequisite !== undefined) {
-      const root = broken.get(prerequisite) as string;
-      const reason = `setup failed: ${root} failed in this run${root === prerequisite ? '' : ` (through ${prerequisite})`}, so this check cannot be judged apart from it`;
-      return { ...r, status: 'skipped', message: `${reason}\n${r.message}`, skip: { kind: 'setup-failed', prerequisite: root, reason } };
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const roots = new Map<string, string | null>();
+  /** The failed requirement at the root of a result's failure, or null when it is not broken. */
+  const rootOf = (id: string, seen: ReadonlySet<string> = new Set()): string | null => {
+    if (roots.has(id)) return roots.get(id) ?? null;
+    const r = byId.get(id);
+    let root: string | null = null;
+    if (r?.status === 'failed') {
+      const behind = (findRequirement(id)?.dependsOn ?? []).filter((d) => !seen.has(d)).map((d) => rootOf(d, new Set([...seen, id]))).find((x) => x !== null);
+      root = behind ?? id;
+    } else if (r?.status === 'skipped' && r.skip?.kind === 'setup-failed' && r.skip.prerequisite) {
+      root = rootOf(r.skip.prerequisite, new Set([...seen, id])) ?? r.skip.prerequisite;
     }
-    return r;
+    roots.set(id, root);
+    return root;
+  };
+  return results.map((r) => {
+    if (r.status !== 'failed') return r;
+    const root = rootOf(r.id);
+    if (root === null || root === r.id) return r;
+    const reason = `setup failed: ${root} failed in this run, so this check cannot be judged apart from it`;
+    return { ...r, status: 'skipped', message: `${reason}\n${r.message}`, skip: { kind: 'setup-failed', prerequisite: root, reason } };
   });
 }
 

@@ -13,7 +13,7 @@ export interface Fault {
 export const FAULTS = {
   // Envelope and HTTP
   'success-envelope-broken': { description: 'successful answers omit the success flag', trips: ['ACC-ENV-001'] },
-  'error-envelope-broken': { description: 'validation errors are answered in raw DRF form, without the envelope', trips: ['ACC-ENV-002'] },
+  'error-envelope-broken': { description: 'validation errors are answered in raw DRF form, without the envelope', trips: ['ACC-ENV-002', 'ACC-ENV-007', 'ACC-ENV-008'] },
   'unauthorized-envelope-broken': { description: '401 answers are raw {"detail": ...} without the envelope', trips: ['ACC-ENV-003'] },
   'not-found-html': { description: 'unknown endpoints answer an HTML 404 page', trips: ['ACC-ENV-004'] },
   'method-not-allowed-plain': { description: 'a wrong method answers 405 as text/plain', trips: ['ACC-ENV-005'] },
@@ -25,7 +25,7 @@ export const FAULTS = {
   'register-returns-200': { description: 'registration answers 200 instead of 201', trips: ['ACC-REG-001'] },
   'register-omits-tokens': { description: 'registration answers without data.tokens', trips: ['ACC-REG-001'] },
   'register-drops-role': { description: 'registration stores every user as POSTER', trips: ['ACC-REG-002', 'ACC-REG-005'] },
-  'register-rejects-both-role': { description: 'registration refuses the role BOTH', trips: ['ACC-REG-005'] },
+  'register-rejects-both-role': { description: 'registration refuses the role BOTH', trips: ['ACC-REG-002', 'ACC-REG-005'] },
   'register-starts-verified': { description: 'new users start with the email marked verified', trips: ['ACC-REG-003'] },
   'register-ignores-full-name': { description: 'registration leaves profile.full_name empty', trips: ['ACC-REG-004'] },
   'phone-length-unchecked': { description: 'phone numbers of any length are accepted', trips: ['ACC-REG-006'] },
@@ -90,7 +90,7 @@ export const FAULTS = {
   // Profile update
   'update-me-rejects-multipart': { description: 'update_me answers 415 to multipart bodies', trips: ['ACC-PROF-001'] },
   'update-me-not-persisted': { description: 'update_me answers the changes but does not store them', trips: ['ACC-PROF-002'] },
-  'profile-image-relative-url': { description: 'profile_image is a relative path', trips: ['ACC-PROF-003'] },
+  'profile-image-relative-url': { description: 'profile_image is a relative path', trips: ['ACC-PROF-001', 'ACC-PROF-003'] },
   'profile-image-not-served': { description: 'the profile_image URL answers 404', trips: ['ACC-PROF-003'] },
   'upload-accepts-non-image': { description: 'any file is accepted as profile image', trips: ['ACC-PROF-004'] },
   'update-role-unchecked': { description: 'update_me accepts any role string', trips: ['ACC-PROF-005'] },
