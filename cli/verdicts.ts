@@ -112,8 +112,8 @@ export class VerdictCollector implements Reporter {
 
 /**
  * A check whose prerequisite failed in this run cannot be judged apart from it (the refreshed
- * token cannot be tried when refresh is broken): its own failure is reported as a skip naming
- * the prerequisite, which carries the finding. Transitively, in catalogue order.
+ * token cannot be tried when refresh is broken): its own failure or warning is reported as a
+ * skip naming the failed requirement at the root, which carries the finding.
  */
 function behindBrokenPrerequisites(results: readonly Result[]): Result[] {
   const byId = new Map(results.map((r) => [r.id, r]));
@@ -133,8 +133,8 @@ function behindBrokenPrerequisites(results: readonly Result[]): Result[] {
     return root;
   };
   return results.map((r) => {
-    if (r.status !== 'failed') return r;
-    const root = rootOf(r.id);
+    if (r.status !== 'failed' && r.status !== 'warning') return r;
+    const root = r.status === 'failed' ? rootOf(r.id) : ((findRequirement(r.id)?.dependsOn ?? []).map((d) => rootOf(d)).find((x) => x !== null) ?? null);
     if (root === null || root === r.id) return r;
     const reason = `setup failed: ${root} failed in this run, so this check cannot be judged apart from it`;
     return { ...r, status: 'skipped', message: `${reason}\n${r.message}`, skip: { kind: 'setup-failed', prerequisite: root, reason } };
