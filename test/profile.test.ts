@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { notApplicable } from '../requirements/applicability.js';
 import { requirement } from '../requirements/catalogue.js';
+import { Faker, en } from '@faker-js/faker';
+import { newUserInput, registerFields } from '../helpers/flows/users.js';
 import { loadProfile, mergeProfiles, ProfileError, refusalStatuses } from '../helpers/wire/profile.js';
 import { generatedProfileTypes, PROFILE_TYPES_FILE } from '../scripts/gen-types.js';
 import { ROOT, runCli } from './harness.js';
@@ -26,6 +28,16 @@ describe('target profiles', () => {
     expect(profile.operations.login?.path).toBe('auth/login/');
     expect(notApplicable(requirement('ACC-WAL-001'), profile)).toBe('the acme profile has no wallet operation');
     expect(notApplicable(requirement('ACC-LOG-003'), profile)).toBeNull();
+  });
+
+  test('zero, one or many roles and genders load, and no check draws from an empty list', () => {
+    for (const roles of [[], ['MEMBER'], ['A', 'B', 'C']]) {
+      const profile = loadProfile(profileFile({ extends: 'tasklink', name: 'acme', description: 'roles', values: { roles, genders: roles } }));
+      const input = newUserInput(new Faker({ locale: [en] }), profile);
+      expect(input.role).toBe(roles[0] ?? '');
+      expect('role' in registerFields(input)).toBe(roles.length > 0);
+      expect(notApplicable(requirement('ACC-REG-005'), profile)).toBe(roles.length ? null : 'the acme profile names no roles');
+    }
   });
 
   test.each([
