@@ -43,6 +43,8 @@ interface Phases {
 interface Replay {
   readonly limitMs: number;
   readonly chains: number;
+  /** The check with the most sequential steps: the replay's critical path. */
+  readonly longest: { readonly check: string; readonly steps: number };
   readonly statuses: Record<string, number>;
 }
 
@@ -165,7 +167,9 @@ async function replay(entries: readonly HarEntry[], latencyMs: number): Promise<
   const limitMs = performance.now() - started;
   await dispatcher.close();
   await server.close();
-  return { limitMs, chains: all.length, statuses };
+  const longest = all.reduce((a, b) => (b.length > a.length ? b : a), [] as HarEntry[][]);
+  const check = longest[0]?.[0]?._requirement ?? 'setup';
+  return { limitMs, chains: all.length, longest: { check, steps: longest.length }, statuses };
 }
 
 function measure(args: string[], latencyMs: number | null): Promise<Measure> {
@@ -220,6 +224,7 @@ function report(name: string, runs: Measure[]): void {
     const last = replays.at(-1);
     const statuses = Object.entries(last?.statuses ?? {}).sort().map(([k, v]) => `${k} ${v}`).join(', ');
     console.log(`  replay     ${s(limit)}  limit: the recorded requests again, bare undici, ${last?.chains} checks at once, each in order, fresh server`);
+    console.log(`             longest chain ${last?.longest.check}: ${last?.longest.steps} sequential steps`);
     console.log(`             (recorded tokens are stale and masked, so most answers are 4xx: ${statuses}; a timing limit, not a run)`);
     console.log(`  ratio      wall/limit ${(wall / limit).toFixed(1)}×, checks+exclusive/limit ${(suite / limit).toFixed(1)}×`);
   }
