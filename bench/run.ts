@@ -19,7 +19,7 @@
  * they pass. Timings are measured here and reported, never asserted in tests.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -190,6 +190,7 @@ function measure(args: string[], latencyMs: number | null): Promise<Measure> {
       const wallMs = performance.now() - started;
       const entries = readHar(reportDir);
       const phases = phasesOf(spawnedAt, readMarks(marksPath), entries);
+      rmSync(reportDir, { recursive: true, force: true });
       if (latencyMs === null || entries.length === 0) return resolve({ wallMs, peakRssMiB: peak, code, phases });
       void replay(entries, latencyMs).then((r) => resolve({ wallMs, peakRssMiB: peak, code, phases, replay: r }));
     });
