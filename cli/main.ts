@@ -19,6 +19,7 @@ import { loadProfile, ProfileError, type TargetProfile } from '../helpers/wire/p
 import { notApplicable } from '../requirements/applicability.js';
 import { levelFor, statementOf } from '../requirements/statement.js';
 import { consoleSummary, reportPaths, summarize, writeReports } from './reports.js';
+import { mark } from './marks.js';
 import { VerdictCollector } from './verdicts.js';
 import { applyBaseline, baselineLines, readBaseline, writeBaseline, type Baseline } from './baseline.js';
 import { clearExchanges, writeHar } from './har.js';
@@ -250,8 +251,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     const settings = runSettings(config, target, profile);
     progress?.start();
+    mark('checks');
     await runSuite(config, target, settings, reporters, flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f)), false);
+    mark('exclusive');
     await runSuite(config, target, settings, reporters, flows.filter((f) => EXCLUSIVE_FLOWS.includes(f)), true);
+    mark('suite-end');
   } catch (error) {
     collector.problems.push(`the test runner stopped: ${(error as Error).message}`);
   } finally {
@@ -277,8 +281,10 @@ export async function run(argv: readonly string[]): Promise<number> {
     results,
     baseline ? applyBaseline(baseline, results, profile.name, config.strictBaseline) : undefined,
   );
+  mark('reports');
   const paths = writeReports(summary, config.reportDir);
   writeHar(config.reportDir, paths.har, version());
+  mark('reports-end');
   const rel = relative(process.cwd(), config.reportDir);
   const shown = rel.startsWith('..') ? paths : reportPaths(rel || '.');
   if (config.github) {
