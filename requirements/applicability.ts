@@ -5,7 +5,7 @@
  * hook the run lacks is skipped with that kind of reason.
  */
 import type { OperationId, OtpStyle, ResetStyle, TargetProfile } from '../helpers/wire/profile.js';
-import type { SkipKind } from '../helpers/outcome.js';
+import type { Probe, SkipKind } from '../helpers/outcome.js';
 import type { Capability, Needs, RequestFields, Requirement } from './model.js';
 
 /** What the run knows beyond the profile. */
@@ -130,4 +130,19 @@ export function runUnmet(req: Requirement, facts: RunFacts): Unmet | null {
   }
   if (caps.includes('clock') && facts.clock === false) return { kind: 'no-clock', reason: "needs the target's clock hook: none configured (--clock-hook)" };
   return null;
+}
+
+/**
+ * What a check's probes did not send of its subject: request fields its needs name that no
+ * request carried, fields it is about the absence of that one did carry, and a `requestAny`
+ * group none of whose fields went out. Empty when the check sent its subject.
+ */
+export function unsentSubject(needs: Needs, probes: readonly Probe[]): string[] {
+  const sent = (op: string, field: string) => probes.some((p) => p.operation === op && p.fields.includes(field));
+  const each = (fields: RequestFields | undefined) => Object.entries(fields ?? {}).flatMap(([op, names]) => (names as readonly string[]).map((f) => [op, f] as const));
+  return [
+    ...each(needs.request).filter(([op, f]) => !sent(op, f)).map(([op, f]) => `${op}.${f}`),
+    ...each(needs.omitted).filter(([op, f]) => sent(op, f)).map(([op, f]) => `${op}.${f} (sent, though the check is about its absence)`),
+    ...Object.entries(needs.requestAny ?? {}).filter(([op, names]) => !(names as readonly string[]).some((f) => sent(op, f))).map(([op, names]) => `one of ${op}.${(names as readonly string[]).join('/')}`),
+  ];
 }

@@ -5,9 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Summary } from '../cli/reports.js';
-import type { Result } from '../cli/verdicts.js';
-import type { RequestFields } from '../requirements/model.js';
-import { notApplicable } from '../requirements/applicability.js';
+import { notApplicable, unsentSubject } from '../requirements/applicability.js';
 import { findRequirement, requirement, type RequirementId } from '../requirements/catalogue.js';
 import { loadProfile } from '../helpers/wire/profile.js';
 
@@ -85,19 +83,6 @@ export function inapplicable(profile: string, id: string): string | null {
   return notApplicable(requirement(id as RequirementId), loadProfile(profile));
 }
 
-/** Request fields a check's needs name that its probes did not send, and omitted ones they did. */
-function unsent(result: Result): string[] {
-  const needs = findRequirement(result.id)?.needs ?? {};
-  const probes = result.probes ?? [];
-  const sent = (op: string, field: string) => probes.some((p) => p.operation === op && p.fields.includes(field));
-  const each = (fields: RequestFields | undefined) => Object.entries(fields ?? {}).flatMap(([op, names]) => (names as readonly string[]).map((f) => [op, f] as const));
-  return [
-    ...each(needs.request).filter(([op, f]) => !sent(op, f)).map(([op, f]) => `${op}.${f} not sent`),
-    ...each(needs.omitted).filter(([op, f]) => sent(op, f)).map(([op, f]) => `${op}.${f} sent`),
-    ...Object.entries(needs.requestAny ?? {}).filter(([op, names]) => !(names as readonly string[]).some((f) => sent(op, f))).map(([op]) => `none of ${op}'s fields sent`),
-  ];
-}
-
 /**
  * What every run must show, whatever it found: every passed check made requests and sent its
  * subject (the request fields its needs name, as mapped; none it is about the absence of), no
@@ -107,7 +92,7 @@ export function expectHonest(summary: Summary): void {
   for (const r of summary.results) {
     expect(r.status, `${r.id}: ${r.message}`).not.toBe('error');
     if (r.status === 'passed') {
-      expect(unsent(r), `${r.id} passed`).toEqual([]);
+      expect(unsentSubject(findRequirement(r.id)?.needs ?? {}, r.probes ?? []), `${r.id} passed`).toEqual([]);
       expect(r.probes?.length ?? 0, `${r.id} passed without a request`).toBeGreaterThan(0);
     }
     if (r.status === 'skipped') expect(r.skip?.kind, `${r.id}: ${r.message}`).toBeDefined();

@@ -16,9 +16,9 @@ import type { Faker } from '@faker-js/faker';
 // Only the English locale: the package's main entry loads every locale.
 import { faker as english } from '@faker-js/faker/locale/en';
 import { test } from 'vitest';
-import { notApplicable, runUnmet, type RunFacts } from '../../requirements/applicability.js';
+import { notApplicable, runUnmet, unsentSubject, type RunFacts } from '../../requirements/applicability.js';
 import { requirement, setupRequirement, type RequirementId } from '../../requirements/catalogue.js';
-import type { Level, Requirement } from '../../requirements/model.js';
+import type { Level } from '../../requirements/model.js';
 import { levelFor, statementOf } from '../../requirements/statement.js';
 import type { OtpRequest } from '../flows/otp.js';
 import { loginAs, registerUser, type Account, type NewUser, type Tokens } from '../flows/users.js';
@@ -72,19 +72,6 @@ function contextFor(rt: Runtime, id: string): CheckContext {
 export function runFacts(rt: Runtime): RunFacts {
   const kind = rt.settings.otpSource?.kind;
   return { provisioning: rt.provision !== null, codes: kind === undefined ? 'none' : kind === 'fixed' ? 'fixed' : 'real', clock: rt.clock.available };
-}
-
-/** Subject fields the check's needs name that no request of the check sent. */
-function unsentSubject(req: Requirement, probes: readonly Probe[]): string[] {
-  const sent = (op: string, field: string) => probes.some((p) => p.operation === op && p.fields.includes(field));
-  const missing = Object.entries(req.needs.request ?? {}).flatMap(([op, fields]) => (fields as readonly string[]).filter((f) => !sent(op, f)).map((f) => `${op}.${f}`));
-  for (const [op, fields] of Object.entries(req.needs.omitted ?? {})) {
-    for (const f of fields as readonly string[]) if (sent(op, f)) missing.push(`${op}.${f} (sent, though the check is about its absence)`);
-  }
-  for (const [op, fields] of Object.entries(req.needs.requestAny ?? {})) {
-    if (!(fields as readonly string[]).some((f) => sent(op, f))) missing.push(`one of ${op}.${(fields as readonly string[]).join('/')}`);
-  }
-  return missing;
 }
 
 /** The skip an outcome exception stands for, or null when it is not one. */
@@ -141,7 +128,7 @@ export function check(id: RequirementId, body: (t: CheckContext) => Promise<void
       Object.assign(meta, { verdict: 'error', message: crash });
       throw new Error(crash);
     }
-    const unsent = unsentSubject(req, meta.probes);
+    const unsent = unsentSubject(req.needs, meta.probes);
     if (unsent.length) {
       const crash = `harness error: the check passed without sending its subject (${unsent.join(', ')})`;
       Object.assign(meta, { verdict: 'error', message: crash });
