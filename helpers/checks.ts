@@ -6,7 +6,7 @@
 import { CheckFailure, Inconclusive, NotApplicable } from './outcome.js';
 import { renderExchange, type Exchange } from './wire/http.js';
 import { mask } from './wire/mask.js';
-import { OPERATION_IDS, pointer, refusalStatuses, type OperationId, type Refusal, type TargetProfile } from './wire/profile.js';
+import { OPERATION_IDS, pointer, refusalStatuses, successStatuses, type OperationId, type Refusal, type TargetProfile } from './wire/profile.js';
 import { schemaViolations, type SchemaRef } from './wire/schemas.js';
 
 /** Why a throttled answer says nothing about the rule: the check is inconclusive, not failed. */
@@ -101,9 +101,7 @@ export class Checks {
 
   /** The operation's success status (from the profile) and the success envelope. */
   expectOk(ex: Exchange): void {
-    const op = this.operationOf(ex);
-    const operation = op === undefined ? undefined : this.profile.operations[op];
-    expectStatus(ex, ...[operation?.status ?? 200].flat());
+    expectStatus(ex, ...successStatuses(this.profile, this.operationOf(ex)));
     this.expectSuccessEnvelope(ex);
   }
 

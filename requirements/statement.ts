@@ -12,7 +12,7 @@
  * - `{rule:NAME}`: the profile's rule value / neutral words;
  * - `{scheme}`: the auth scheme ("Bearer") / "the API's scheme".
  */
-import { refusalStatuses, type OperationId, type Refusal, type TargetProfile, type UserField } from '../helpers/wire/profile.js';
+import { refusalStatuses, successStatuses, type OperationId, type Refusal, type TargetProfile, type UserField } from '../helpers/wire/profile.js';
 import type { Framework, Level, Requirement } from './model.js';
 
 const REFUSAL_WORDS: Readonly<Record<Refusal, string>> = {
@@ -62,10 +62,8 @@ function render(token: string, profile: TargetProfile | null): string {
   }
   const [op, field = ''] = arg.split('.') as [OperationId, string | undefined];
   switch (kind) {
-    case 'ok': {
-      const status = profile?.operations[op]?.status ?? 200;
-      return profile ? `answers ${either([status].flat())}` : 'succeeds';
-    }
+    case 'ok':
+      return profile ? `answers ${either(successStatuses(profile, op))}` : 'succeeds';
     case 'op': {
       const operation = profile?.operations[op];
       return operation ? `${operation.method} ${operation.path}` : OPERATION_WORDS[op];

@@ -1,5 +1,6 @@
 import { NotApplicable } from '../helpers/outcome.js';
 import { describe } from 'vitest';
+import { successStatuses } from '../helpers/wire/profile.js';
 import { check } from '../helpers/harness/check.js';
 import { fail } from '../helpers/checks.js';
 import { controlRequest, hammer, retryAfterSeconds } from '../helpers/flows/throttle.js';
@@ -39,7 +40,7 @@ describe.sequential('expiry', () => {
     await t.clock.advance((retryAfterSeconds(result.throttled) ?? HOUR) + 1);
     // A 429 now is the subject (the lockout outlived its window), not a throttle to wait out.
     const ex = await attemptLogin(t.api, loginId(t.profile, account), account.password, false);
-    const ok = [t.profile.operations.login?.status ?? 200].flat();
+    const ok = successStatuses(t.profile, 'login');
     if (ex.status === null || !ok.includes(ex.status)) fail(`the account stays locked after the throttling window: the right password answers ${ex.status ?? ex.failure}`, ex);
   });
 });

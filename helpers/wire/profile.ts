@@ -68,6 +68,11 @@ type Defaulted = 'loginWith' | 'resetStyle' | 'otpStyle' | 'privileged' | 'walle
  */
 export type TargetProfile = Omit<ProfileDocument, '$schema' | 'extends' | Defaulted> & { readonly [K in Defaulted]-?: NonNullable<ProfileDocument[K]> };
 
+/** The statuses an operation answers on success: its own `status` (one or a list), else 200. */
+export function successStatuses(profile: TargetProfile, op: OperationId | undefined): readonly number[] {
+  return [(op === undefined ? undefined : profile.operations[op]?.status) ?? 200].flat();
+}
+
 /**
  * The statuses of a kind of refusal: the operation's own where it has them, else the profile's,
  * else the defaults.
