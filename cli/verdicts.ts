@@ -8,7 +8,7 @@
 import { basename } from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 import type { RequirementMeta } from '../helpers/harness/check.js';
-import type { Probe, Skip } from '../helpers/outcome.js';
+import { UNFINISHED, type Probe, type Skip } from '../helpers/outcome.js';
 import { BREAKER_MARK } from '../helpers/wire/http.js';
 import { mask } from '../helpers/wire/mask.js';
 import type { TargetProfile } from '../helpers/wire/profile.js';
@@ -52,10 +52,10 @@ function verdictOf(test: TestCase): Verdict {
     case 'failed':
       // The wrapper decided failed or error; a vitest timeout or a crash outside it is a failure with vitest's words.
       if (meta?.verdict === 'error') return { status: 'error', message: meta.message, probes };
-      if (meta?.verdict === 'failed' && meta.message !== 'the check did not finish') return { status: 'failed', message: meta.message, probes };
+      if (meta?.verdict === 'failed' && meta.message !== UNFINISHED) return { status: 'failed', message: meta.message, probes };
       return { status: 'failed', message: vitestErrors || 'failed', probes };
     default:
-      return { status: 'failed', message: 'the check did not finish', probes };
+      return { status: 'failed', message: UNFINISHED, probes };
   }
 }
 

@@ -30,6 +30,9 @@ export interface Probe {
   readonly status: number | null;
 }
 
+/** A check's message until it ends: still there when vitest cut it short (a timeout), so the CLI tells that apart. */
+export const UNFINISHED = 'the check did not finish';
+
 export interface Outcome {
   readonly verdict: Verdict;
   /** The finding, the skip reason or the crash: masked. */

@@ -22,7 +22,7 @@ import type { Level } from '../../requirements/model.js';
 import { levelFor, statementOf } from '../../requirements/statement.js';
 import type { OtpRequest } from '../flows/otp.js';
 import { loginAs, registerUser, type Account, type NewUser, type Tokens } from '../flows/users.js';
-import { CheckFailure, ClockUnavailable, Inconclusive, NotApplicable, OtpUnavailable, SetupFailure, type Probe, type Skip, type Verdict } from '../outcome.js';
+import { UNFINISHED, CheckFailure, ClockUnavailable, Inconclusive, NotApplicable, OtpUnavailable, SetupFailure, type Probe, type Skip, type Verdict } from '../outcome.js';
 import { mask } from '../wire/mask.js';
 import { inScope } from '../wire/scope.js';
 import { runtime, type Runtime } from './runtime.js';
@@ -94,7 +94,7 @@ export function check(id: RequirementId, body: (t: CheckContext) => Promise<void
   test(`${id} ${statementOf(req)}`, async (ctx) => {
     const rt = runtime();
     const level = levelFor(req, rt.profile);
-    const meta: RequirementMeta = { id, level, source: req.source, verdict: 'failed', message: 'the check did not finish', probes: [] };
+    const meta: RequirementMeta = { id, level, source: req.source, verdict: 'failed', message: UNFINISHED, probes: [] };
     ctx.task.meta.requirement = meta;
     const skip = (s: Skip): never => {
       const reason = mask(s.reason);
