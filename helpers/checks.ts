@@ -117,22 +117,25 @@ export class Checks {
   }
 
   /** Whether an answer is a refusal of this kind, as the profile's dialect answers it. */
-  isRefusal(ex: Exchange, kind: Refusal): boolean {
+  private isRefusal(ex: Exchange, kind: Refusal): boolean {
     return ex.status !== null && refusalStatuses(this.profile, kind, this.operationOf(ex)).includes(ex.status);
   }
 
   /**
-   * A refusal that a check accepts in place of compliance (refusing privileged fields outright is
-   * as good as ignoring them) counts only as a refusal of its subject: in the error envelope, and
-   * the same request without the subject is accepted. Otherwise the refusal was about something
-   * else (a missing header, a broken operation) and says nothing of the rule.
+   * Whether an answer is a refusal that a check accepts in place of compliance (refusing
+   * privileged fields outright is as good as ignoring them). It counts only as a refusal of its
+   * subject: invalid input in the error envelope, and the same request without the subject is
+   * accepted. Otherwise the refusal was about something else (a missing header, a broken
+   * operation) and says nothing of the rule: the check fails.
    */
-  async expectRefusalOfSubject(refused: Exchange, withoutSubject: () => Promise<Exchange>, subject: string): Promise<void> {
+  async refusedForSubject(refused: Exchange, withoutSubject: () => Promise<Exchange>, subject: string): Promise<boolean> {
+    if (!this.isRefusal(refused, 'invalid')) return false;
     this.expectErrorEnvelope(refused);
     const control = await withoutSubject();
     if (control.status === null || control.status >= 300) {
       fail(`the request with ${subject} was refused (${refused.status}), but so is the same request without them (${control.status ?? control.failure}): the refusal is not about ${subject}`, refused, control);
     }
+    return true;
   }
 
   /**
