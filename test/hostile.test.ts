@@ -135,8 +135,13 @@ describe('the suite against a hostile server, alone on the machine', () => {
   for (const mode of ALONE) test(title(mode), ({ expect }) => hostileRun(expect, mode), TEST_TIMEOUT_MS);
 });
 
-/** Requests the target serves before it dies: well into the run (a clean full run makes several hundred). */
-const DIE_AFTER_REQUESTS = 150;
+/**
+ * Requests the target serves before it dies: into the run (a clean full run makes several
+ * hundred), yet early enough that many checks still have requests to send. Dying after 150, late
+ * in some orderings, left too few: the checks behind the failed setups were skipped without a
+ * request, and the breaker, rightly, never opened.
+ */
+const DIE_AFTER_REQUESTS = 60;
 
 describe('the suite against a target that dies mid-run', () => {
   test(
@@ -167,8 +172,10 @@ describe('the suite against a target that dies mid-run', () => {
         if (summary) {
           expect.soft(summary.passed, `checks passed before the target died (so it died mid-run); ${context}`).toBeGreaterThan(0);
           expect.soft(summary.results.map((r) => r.id), context).toEqual(REQUIREMENTS.map((r) => r.id));
-          const said = [...summary.problems, ...failedResults(summary).map((r) => r.message)];
-          expect.soft(said.some((m) => /circuit breaker/.test(m)), `the problems or a failed message name the circuit breaker; ${context}`).toBe(true);
+          // Where the breaker shows depends on when the target died: in a failure, in a run
+          // problem, or in the reason of a check skipped behind it (inconclusive, setup failed).
+          const said = [...summary.problems, ...summary.results.filter((r) => r.status !== 'passed').map((r) => r.message)];
+          expect.soft(said.some((m) => /circuit breaker/.test(m)), `the problems, a failed or a skipped message name the circuit breaker; ${context}`).toBe(true);
           for (const m of said) expect.soft(m, 'no stack trace').not.toMatch(STACK_TRACE);
         }
       } finally {
