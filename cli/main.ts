@@ -90,8 +90,11 @@ async function reachable(baseUrl: string, config: Config): Promise<void> {
   if (problem) throw new ConfigError(`cannot reach ${baseUrl}: ${problem}`);
 }
 
+/** The contract each embedded dialect implements: a profile that extends a shipped one keeps its contract. */
+const DIALECT_OF_CONTRACT: Readonly<Record<string, EmbeddedDialect>> = { 'seed-000': 'tasklink', 'seed-001': 'university', 'seed-002': 'message-data', 'seed-004': 'flutter-auth' };
+
 function embeddedDialect(profile: TargetProfile): EmbeddedDialect {
-  const dialect = EMBEDDED_DIALECTS.find((name) => name === profile.name);
+  const dialect = EMBEDDED_DIALECTS.find((name) => name === profile.name) ?? (profile.contract ? DIALECT_OF_CONTRACT[profile.contract] : undefined);
   if (!dialect) {
     throw new ConfigError(`the embedded reference server speaks ${EMBEDDED_DIALECTS.join(', ')}, not the ${profile.name} profile: give the target with --base-url or --image`);
   }

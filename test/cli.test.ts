@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { REQUIREMENTS } from '../requirements/catalogue.js';
 import { runCli } from './harness.js';
@@ -28,6 +31,21 @@ describe.concurrent('the command line', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^accounts-conformance: cannot reach http:\/\/127\.0\.0\.1:9\/api\/v1\/: connection refused\n$/);
     expect(run.durationMs).toBeLessThan(5000);
+  });
+
+  test('with no target, a team profile that extends a shipped one runs against the embedded dialect of its contract', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accounts-profile-'));
+    const path = join(dir, 'team.json');
+    writeFileSync(path, JSON.stringify({ extends: 'tasklink', name: 'team', request: { updateProfile: { gender: null } } }));
+    const run = await runCli(['--profile', path, '--only', 'envelope']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/embedded reference server\), profile team/);
+  });
+
+  test('with no target, a profile of a contract the embedded server does not speak is one line and exit 2', async () => {
+    const run = await runCli(['--profile', 'djoser']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^accounts-conformance: the embedded reference server speaks .*, not the djoser profile: give the target with --base-url or --image\n$/);
   });
 
   test('configuration comes from the environment too', async () => {
