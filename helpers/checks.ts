@@ -3,7 +3,8 @@
  * renders the evidence (masked, with a curl line). Checks never decide severity: the
  * requirement that calls them does.
  */
-import { CheckFailure, Inconclusive, NotApplicable } from './outcome.js';
+import type { SetupStep } from '../requirements/model.js';
+import { CheckFailure, Inconclusive, NotApplicable, SetupFailure } from './outcome.js';
 import { renderExchange, type Exchange } from './wire/http.js';
 import { mask } from './wire/mask.js';
 import { OPERATION_IDS, pointer, refusalStatuses, successStatuses, type OperationId, type Refusal, type TargetProfile } from './wire/profile.js';
@@ -103,6 +104,21 @@ export class Checks {
   expectOk(ex: Exchange): void {
     expectStatus(ex, ...successStatuses(this.profile, this.operationOf(ex)));
     this.expectSuccessEnvelope(ex);
+  }
+
+  /**
+   * A success that is this check's means as well as its subject (the envelope of a registration,
+   * the password absent from it). Another 2xx than the profile's success status is the finding
+   * of the step's own requirement (ACC-REG-001 for a registration), reported there: this check is
+   * skipped behind it rather than failed for a rule that is not its own. Anything else is judged
+   * as by expectOk.
+   */
+  expectStepOk(ex: Exchange, step: SetupStep): void {
+    const expected = successStatuses(this.profile, this.operationOf(ex));
+    if (ex.status !== null && ex.status >= 200 && ex.status < 300 && !expected.includes(ex.status)) {
+      throw new SetupFailure(step, `expected status ${expected.join(' or ')}, got ${ex.status}`);
+    }
+    this.expectOk(ex);
   }
 
   /** The status of a kind of refusal, as the profile's dialect answers it for this operation. */

@@ -9,7 +9,7 @@ check('ACC-ENV-001', async (t) => {
   const input = newUserInput(faker, api.profile);
   if (api.profile.operations.register) {
     // Registration is checked here directly, not as setup: a broken envelope is this check's subject.
-    checks.expectOk(await api.call('register', { fields: registerFields(input) }));
+    checks.expectStepOk(await api.call('register', { fields: registerFields(input) }), 'register');
   } else {
     // An API without registration: a user made by the provisioning source (the needs ensure one).
     if (!t.provision) throw new NotApplicable(`the ${api.profile.name} profile has no register operation and no provisioning source makes users`);
@@ -17,7 +17,7 @@ check('ACC-ENV-001', async (t) => {
   }
   // The login answer is this check's subject too, not setup; its token reads the current user and wallet.
   const login = await api.call('login', { fields: { username: loginId(api.profile, input), password: input.password } });
-  checks.expectOk(login);
+  checks.expectStepOk(login, 'login');
   const tokens = tokensOf(api, login);
   if (!tokens) fail('login answered without tokens', login);
   for (const op of ['me', 'wallet'] as const) if (api.profile.operations[op]) checks.expectOk(await api.call(op, { credential: { token: tokens.access } }));

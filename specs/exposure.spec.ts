@@ -25,7 +25,7 @@ check('ACC-EXP-001', async (t) => {
   if (t.profile.operations.register) {
     const input = newUserInput(t.faker, t.profile);
     const registered = await t.api.call('register', { fields: registerFields(input) });
-    t.checks.expectOk(registered);
+    t.checks.expectStepOk(registered, 'register');
     expectNoPassword(registered, input.password);
     account = { ...input, id: '', ...(await t.loginAs(loginId(t.profile, input), input.password)) };
   } else {
@@ -57,7 +57,7 @@ check('ACC-EXP-002', async (t) => {
   const registered = await t.api.call('register', { fields: registerFields(input), privileged });
   // Refusing the privileged fields outright is as good as ignoring them, at either step.
   const registrationRefused = await t.checks.refusedForSubject(registered, () => t.api.call('register', { fields: registerFields(newUserInput(t.faker, t.profile)) }), 'the privileged fields');
-  if (!registrationRefused) t.checks.expectOk(registered);
+  if (!registrationRefused) t.checks.expectStepOk(registered, 'register');
   const account = await t.registerUser();
   const updated = await t.api.call('updateProfile', { credential: { token: account.access }, fields: { bio: 'x' }, privileged: { tasksPosted: '99', walletBalance: '1000000' } });
   if (!(await t.checks.refusedForSubject(updated, () => t.api.call('updateProfile', { credential: { token: account.access }, fields: { bio: 'x' } }), 'the privileged fields'))) t.checks.expectOk(updated);
