@@ -262,5 +262,12 @@ export function helpText(): string {
     lines.push(`  ${flag.padEnd(24)} ${o.help}${o.env ? ` [${o.env}]` : ''}`);
   }
   lines.push('', 'Exit codes: 0 no MUST requirement failed; 1 a MUST failed (or a SHOULD under --strict); 2 the run could not be made.');
+  lines.push(
+    '',
+    'Subcommands:',
+    '  doctor [options]         each mapped operation once, compared with the profile; names the keys to change (exit 1 where they differ)',
+    '  compare OLD NEW          what is new, fixed and unchanged between two summary.json files',
+    '  matrix [--out FILE] DIR… one HTML table of requirements × targets from report directories',
+  );
   return lines.join('\n');
 }

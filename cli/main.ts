@@ -202,8 +202,35 @@ async function subcommand(name: string, args: readonly string[]): Promise<number
   }
 }
 
+/**
+ * `doctor`: the target and profile options of a run; each mapped operation is called once and
+ * its answer compared with the profile (cli/doctor.ts). Exit 0 when all answered as the profile
+ * says, 1 otherwise, 2 for configuration.
+ */
+async function doctor(argv: readonly string[]): Promise<number> {
+  let config: Config;
+  let profile: TargetProfile;
+  let target: Target;
+  try {
+    config = loadConfig({ argv, env: process.env, cwd: process.cwd() });
+    profile = loadProfile(config.profile);
+    target = await prepareTarget(config, profile);
+  } catch (error) {
+    if (!(error instanceof ConfigError || error instanceof ProfileError)) throw error;
+    console.error(`accounts-conformance doctor: ${error.message}`);
+    return EXIT.noRun;
+  }
+  try {
+    const { runDoctor } = await import('./doctor.js');
+    return await runDoctor(runSettings(config, target, profile), (line) => console.log(line));
+  } finally {
+    await target.close();
+  }
+}
+
 export async function run(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'compare' || argv[0] === 'matrix') return subcommand(argv[0], argv.slice(1));
+  if (argv[0] === 'doctor') return doctor(argv.slice(1));
   let config: Config;
   let baseline: Baseline | null;
   try {
