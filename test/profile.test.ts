@@ -123,6 +123,20 @@ describe('target profiles', () => {
     expect(schemaViolations(join(dirname(path), 'acme-user.json'), { team: 1 }).join('; ')).toMatch(/required property 'id'/);
   });
 
+  test("a team's schema files may $ref each other and files the profile does not name, whatever the key order", async () => {
+    const { schemaViolations } = await import('../helpers/wire/schemas.js');
+    const path = profileFile({ extends: 'tasklink', name: 'acme', schemas: { authData: './acme-auth.json', user: './acme-user.json' } });
+    const dir = dirname(path);
+    // acme-auth (named first) needs acme-user (named second), which needs acme-name (not named at all).
+    writeFileSync(join(dir, 'acme-auth.json'), JSON.stringify({ type: 'object', properties: { user: { $ref: './acme-user.json' } }, required: ['user'] }));
+    writeFileSync(join(dir, 'acme-user.json'), JSON.stringify({ type: 'object', properties: { name: { $ref: 'acme-name.json#/$defs/name' } }, required: ['name'] }));
+    writeFileSync(join(dir, 'acme-name.json'), JSON.stringify({ $defs: { name: { type: 'string', minLength: 1 } } }));
+    const profile = loadProfile(path);
+    expect(schemaViolations(profile.schemas.authData as string, { user: { name: 'Ann' } })).toEqual([]);
+    expect(schemaViolations(profile.schemas.authData as string, { user: { name: '' } }).join('; ')).toMatch(/user\.name/);
+    expect(schemaViolations(profile.schemas.user as string, {}).join('; ')).toMatch(/required property 'name'/);
+  });
+
   test.each([
     { schemas: { user: 'acme-user' }, message: /\/schemas\/user: no shipped schema named 'acme-user'/ },
     { schemas: { user: './missing.json' }, message: /\/schemas\/user: cannot use the schema .*missing\.json: ENOENT/ },

@@ -3,8 +3,8 @@
  * through its profile); they are compiled once, on first use, and failures name the JSON path
  * and the rule broken.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
@@ -77,16 +77,41 @@ function teamInstance(): Ajv2020 {
   return lenient;
 }
 
+/** Every `$ref` in a schema, without its fragment; local ones (`#/…`) left out. */
+function refsOf(value: unknown): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  const own = Object.entries(value).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [v.split('#')[0] ?? ''] : refsOf(v)));
+  return own.filter((ref) => ref !== '');
+}
+
 /**
- * A team's schema file joins the lenient instance, beside the shipped schemas, so it may `$ref`
- * them (`"$ref": "user.json"`). Keyed by its `$id`, else by its file URL.
+ * Adds a team's schema file to the lenient instance without compiling it, and with it every
+ * schema file beside it that it `$ref`s by a relative name, so that schemas referring to each
+ * other compile whatever order the profile names them in. Returns the key it is found by: its
+ * `$id`, else its file URL.
  */
-function teamValidator(path: string): ValidateFunction {
+function addTeamSchema(path: string, added: Set<string> = new Set()): string {
   const schema = JSON.parse(readFileSync(path, 'utf8')) as AnySchemaObject;
   const id = typeof schema.$id === 'string' ? schema.$id : pathToFileURL(path).href;
+  if (added.has(path)) return id;
+  added.add(path);
   const team = teamInstance();
-  if (!team.getSchema(id)) team.addSchema(schema, typeof schema.$id === 'string' ? undefined : id);
-  const fn = team.getSchema(id);
+  if (!team.schemas[id] && !team.refs[id]) team.addSchema(schema, typeof schema.$id === 'string' ? undefined : id);
+  for (const ref of refsOf(schema)) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(ref) || isSchemaName(ref.replace(/\.json$/, ''))) continue;
+    const file = resolve(dirname(path), ref);
+    if (existsSync(file)) addTeamSchema(file, added);
+  }
+  return id;
+}
+
+/**
+ * A team's schema file joins the lenient instance, beside the shipped schemas, so it may `$ref`
+ * them (`"$ref": "user.json"`) and its own files (`"$ref": "./acme-profile.json"`).
+ */
+function teamValidator(path: string): ValidateFunction {
+  const id = addTeamSchema(path);
+  const fn = teamInstance().getSchema(id);
   if (!fn) throw new Error(`schema ${path} did not compile`);
   return fn;
 }
