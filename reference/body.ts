@@ -83,6 +83,8 @@ export async function readBody(ctx: Ctx, kind: BodyKind): Promise<void> {
   if (raw.length === 0) return;
   if (isJsonType(type)) ctx.body = parseJson(ctx, raw);
   else if (kind === 'form' && FORM_TYPES.has(type.essence)) parseForm(ctx, raw, type);
+  // Quirk form-bodies: every endpoint also reads urlencoded forms, as DRF's default parsers do.
+  else if (ctx.quirk('form-bodies') && type.essence === 'application/x-www-form-urlencoded') parseForm(ctx, raw, type);
   else if (ctx.fault('unsupported-media-type-500')) crash('unsupported-media-type-500');
   else if (ctx.fault('xml-body-500') && isXmlType(type)) crash('xml-body-500');
   else throw unsupportedMediaType(ctx, type);

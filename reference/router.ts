@@ -11,6 +11,7 @@ import { ok, renderSuccess, renderThrown, type Success } from './envelope.js';
 import { ApiError, notFound } from './errors.js';
 import type { FaultName } from './faults.js';
 import { changePassword, resetPassword, sendResetOtp } from './handlers/password.js';
+import { appHeadersRefusal } from './app-headers.js';
 import { clockHook, HOOK_PREFIX, otpHook, usersHook } from './handlers/hooks.js';
 import { login, refresh, register } from './handlers/account.js';
 import { sendOtp, verifyOtp } from './handlers/otp.js';
@@ -107,6 +108,8 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
     if (hooks && ctx.path.startsWith(HOOK_PREFIX)) return runHook(ctx);
     if (ctx.path.startsWith('/media/')) return serveMedia(ctx);
     const api = ctx.path.startsWith(basePath) ? routes.find((r) => r.path === ctx.path.slice(basePath.length)) : undefined;
+    const refused = appHeadersRefusal(ctx, api?.path);
+    if (refused) throw refused;
     return api ? runApi(ctx, api) : notFoundAnswer(ctx);
   }
 

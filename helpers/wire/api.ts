@@ -5,11 +5,11 @@
  */
 import { NotApplicable } from '../outcome.js';
 import { randomBytes } from 'node:crypto';
-import { jsonBody, multipartBody, nest, rawBody, type Upload } from './bodies.js';
+import { formBody, jsonBody, multipartBody, nest, rawBody, type Upload } from './bodies.js';
 import type { Exchange, HttpClient, OutgoingBody, SendOptions } from './http.js';
 import { registerCredentialsIn, registerSecret } from './mask.js';
 
-import { pointer, type Operation, type OperationId, type PrivilegedField, type RequestField, type TargetProfile } from './profile.js';
+import { expandEnv, pointer, type Operation, type OperationId, type PrivilegedField, type RequestField, type TargetProfile } from './profile.js';
 import { currentScope } from './scope.js';
 
 /** Response pointers whose value is a credential: access and refresh tokens, a reset token. */
@@ -25,7 +25,7 @@ export interface CallOptions<Op extends OperationId = OperationId> {
   readonly privileged?: Readonly<Partial<Record<PrivilegedField, unknown>>>;
   /** Neutral names of files to upload. */
   readonly files?: Readonly<Partial<Record<RequestField<Op>, Upload>>>;
-  readonly as?: 'json' | 'multipart';
+  readonly as?: 'json' | 'form' | 'multipart';
   readonly credential?: Credential;
   readonly retryOnRateLimit?: boolean;
 }
@@ -35,6 +35,11 @@ async function probed(operation: string, sent: Promise<Exchange>): Promise<Excha
   const ex = await sent;
   currentScope()?.probes.push({ operation, fields: [], status: ex.status });
   return ex;
+}
+
+/** Header names lowercased, `${NAME}` values read from the environment (and masked from then on). */
+function expandedHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), expandEnv(value)]));
 }
 
 export class Api {
@@ -69,6 +74,11 @@ export class Api {
     return { [header.toLowerCase()]: value };
   }
 
+  /** The headers the profile names for one operation (X-Requested-With), on top of its constant ones. */
+  private operationHeaders(op: OperationId): Record<string, string> {
+    return expandedHeaders(this.operation(op).headers);
+  }
+
   /** The neutral fields of a call that go on the wire: given, defined, and mapped by the profile. */
   sentFields<Op extends OperationId>(op: Op, opts: CallOptions<Op>): string[] {
     if (this.operation(op).body === 'none') return [];
@@ -85,7 +95,7 @@ export class Api {
     const names: Readonly<Record<string, string>> = this.profile.request[op] ?? {};
     for (const [field, value] of Object.entries(opts.fields ?? {})) if (value !== undefined && names[field]) flat[names[field]] = value;
     // Constants the dialect wants on every call (a device type): sent unless a field already is.
-    for (const [wire, value] of Object.entries(this.profile.constants?.[op] ?? {})) if (!(wire in flat)) flat[wire] = value;
+    for (const [wire, value] of Object.entries(this.profile.constants?.[op] ?? {})) if (!(wire in flat)) flat[wire] = typeof value === 'string' ? expandEnv(value) : value;
     for (const [field, value] of Object.entries(opts.privileged ?? {})) {
       const wire = this.profile.privileged[field as PrivilegedField];
       if (wire) flat[wire] = value;
@@ -94,6 +104,7 @@ export class Api {
     for (const [field, file] of Object.entries(opts.files ?? {}) as [string, Upload | undefined][]) if (file && names[field]) files[names[field]] = file;
     const as = opts.as ?? kind;
     if (as === 'multipart') return multipartBody(flat, files);
+    if (as === 'form') return formBody(flat);
     return jsonBody(nest(flat));
   }
 
@@ -101,7 +112,7 @@ export class Api {
   async call<Op extends OperationId>(op: Op, opts: CallOptions<Op> = {}): Promise<Exchange> {
     const operation = this.operation(op);
     const ex = await this.send(operation.method, this.url(op), {
-      headers: this.authHeader(opts.credential),
+      headers: { ...this.operationHeaders(op), ...this.authHeader(opts.credential) },
       body: this.body(op, opts),
       retryOnRateLimit: opts.retryOnRateLimit,
     });
@@ -111,12 +122,12 @@ export class Api {
 
   /** Sends a hand-made body (malformed JSON, another content type) to an operation. */
   callRaw(op: OperationId, body: OutgoingBody, credential: Credential = null): Promise<Exchange> {
-    return probed(`${op} (raw body)`, this.send(this.operation(op).method, this.url(op), { headers: this.authHeader(credential), body }));
+    return probed(`${op} (raw body)`, this.send(this.operation(op).method, this.url(op), { headers: { ...this.operationHeaders(op), ...this.authHeader(credential) }, body }));
   }
 
   /** Calls an operation's path with another method. */
   callWithMethod(op: OperationId, method: string): Promise<Exchange> {
-    return probed(`${op} (${method})`, this.send(method, this.url(op)));
+    return probed(`${op} (${method})`, this.send(method, this.url(op), { headers: this.operationHeaders(op) }));
   }
 
   /** A path under the base URL that no accounts API serves. */
@@ -138,8 +149,10 @@ export class Api {
    * the profile names (a session token or an API key in an extra field, a session cookie) are
    * registered, so that they stay masked wherever they show up later.
    */
-  private async send(method: string, url: string, opts?: SendOptions): Promise<Exchange> {
-    const ex = await this.client.send(method, url, opts);
+  private async send(method: string, url: string, opts: SendOptions = {}): Promise<Exchange> {
+    // The profile's constant headers go to the target only, never to a URL elsewhere it handed out.
+    const own = new URL(url).origin === new URL(this.baseUrl).origin ? expandedHeaders(this.profile.headers) : {};
+    const ex = await this.client.send(method, url, { ...opts, headers: { ...own, ...opts.headers } });
     registerCredentialsIn(ex.json, ex.headers);
     return ex;
   }

@@ -28,6 +28,14 @@ export function jsonBody(value: unknown): OutgoingBody {
   return { bytes: Buffer.from(text), contentType: 'application/json', display: text, curlArgs: ['--data-raw', text] };
 }
 
+/** application/x-www-form-urlencoded, with the wire names as given (dotted names stay literal). */
+export function formBody(fields: Readonly<Record<string, unknown>>): OutgoingBody {
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) form.append(name, typeof value === 'string' ? value : JSON.stringify(value));
+  const text = form.toString();
+  return { bytes: Buffer.from(text), contentType: 'application/x-www-form-urlencoded', display: text, curlArgs: ['--data-raw', text] };
+}
+
 export function rawBody(text: string, contentType: string): OutgoingBody {
   return { bytes: Buffer.from(text), contentType, display: text, curlArgs: ['--data-raw', text] };
 }

@@ -13,11 +13,14 @@ export interface Operation {
   readonly path: string;
   /** Whether the operation needs an access token. */
   readonly auth: boolean;
-  readonly body: 'json' | 'multipart' | 'none';
+  /** The request body: JSON, application/x-www-form-urlencoded (form), multipart/form-data, or none. */
+  readonly body: 'json' | 'form' | 'multipart' | 'none';
   /** The success status, or the statuses a dialect allows (seed 004's login: 200 or 201); 200 when not given. */
   readonly status?: SuccessStatus | readonly SuccessStatus[];
   /** Statuses of this operation's refusals, where they differ from the profile's (an operation that answers invalid input with 422 where the others answer 400). */
   readonly refusals?: Refusals;
+  /** Headers sent with every call of this operation only (X-Requested-With), on top of the profile's. */
+  readonly headers?: Headers;
 }
 
 /** Kinds of refusal whose status differs between dialects (bad login: 401 or 400, ...). */
@@ -59,6 +62,9 @@ export type ResetStyle = (typeof RESET_STYLES)[number];
 
 export const OTP_STYLES = ['verify', 'sign-in'] as const;
 export type OtpStyle = (typeof OTP_STYLES)[number];
+
+/** Request headers sent with every request to the target (the suite's own probes included): an application id the API wants on each call. A value may name environment variables, "${PARSE_APP_ID}", so that no key is committed; their values are masked in every report. */
+export type Headers = Readonly<Record<string, string>>;
 
 /** Describes an accounts API to the suite: operations, wire field names, where answers keep values, its envelope and status conventions. A profile may extend another and override keys (null removes one). */
 export interface ProfileDocument {
@@ -111,6 +117,7 @@ export interface ProfileDocument {
     readonly header: string;
     readonly scheme?: string | null;
   };
+  readonly headers?: Headers;
   /** Per operation: wire fields sent with a constant value on every call (seed 002's device_type). Dotted names nest. */
   readonly constants?: Readonly<Partial<Record<OperationId, Readonly<Record<string, unknown>>>>>;
   /** The user value the login's username field takes; default email. */

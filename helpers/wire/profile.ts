@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OPERATION_IDS, type OperationId, type ProfileDocument, type Refusal } from './profile-document.js';
 import { compileSchema, isSchemaName, schemaViolations } from './schemas.js';
+import { registerSecret } from './mask.js';
 
 // The profile's types and value lists are generated from schemas/target-profile.json (npm run gen:types).
 export {
@@ -202,12 +203,47 @@ function checkRequestFields(profile: ProfileDocument, path: string): void {
  * Loads a shipped profile by name, or a profile file by path, resolves `extends`, and validates
  * the result against schemas/target-profile.json.
  */
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/**
+ * A profile value with its `${NAME}` references replaced by the environment's values. Each value
+ * drawn from the environment (an application key) is a secret: masked in every report.
+ */
+export function expandEnv(value: string, env: NodeJS.ProcessEnv = process.env): string {
+  return value.replace(ENV_REFERENCE, (_whole, name: string) => {
+    const found = env[name];
+    if (found === undefined) throw new ProfileError(`the environment variable ${name} is not set`);
+    return registerSecret(found);
+  });
+}
+
+/** Every `${NAME}` a profile's headers and constants name is set, or the key that names it is reported. */
+function checkEnv(profile: Json, path: string): void {
+  const places: [string, unknown][] = [['/headers', profile.headers], ['/constants', profile.constants]];
+  for (const [op, operation] of Object.entries(isObject(profile.operations) ? profile.operations : {})) {
+    if (isObject(operation)) places.push([`/operations/${op}/headers`, operation.headers]);
+  }
+  const walk = (at: string, value: unknown): void => {
+    if (typeof value === 'string') {
+      try {
+        expandEnv(value);
+      } catch (e) {
+        throw new ProfileError(`profile ${path}: ${at}: ${(e as Error).message}`);
+      }
+    } else if (isObject(value)) {
+      for (const [k, v] of Object.entries(value)) walk(`${at}/${k}`, v);
+    }
+  };
+  for (const [at, value] of places) walk(at, value);
+}
+
 export function loadProfile(nameOrPath: string, cwd = process.cwd()): TargetProfile {
   const path = profilePath(nameOrPath, cwd);
   const merged = resolveExtends(path, []);
   assertProfileDocument(merged, path);
   checkRequestFields(merged, path);
   checkSchemas(merged, path);
+  checkEnv(merged, path);
   const { $schema: _schema, extends: _parent, ...document } = merged;
   return Object.freeze({ ...DEFAULTS, ...document });
 }

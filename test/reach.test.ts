@@ -1,0 +1,60 @@
+/**
+ * Profiles that reach APIs unlike TaskLink: each gap of the profile format, closed, proven on a
+ * reference-server quirk that behaves that way. The run with the right profile passes; without
+ * the new keys it does not, so the keys are what made the difference.
+ */
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { APP_ID } from '../reference/app-headers.js';
+import { startReferenceServer } from '../reference/server.js';
+import { expectHonest, HOOK_OTP_SOURCE, runCli } from './harness.js';
+
+function profileFile(document: object): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'acc-reach-')), 'profile.json');
+  writeFileSync(path, JSON.stringify(document));
+  return path;
+}
+
+/** Every file of a report directory, as text. */
+function reportText(dir: string): string {
+  const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
+  return files(dir).map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
+const APP_HEADERS = {
+  extends: 'tasklink',
+  name: 'tasklink-app-headers',
+  headers: { 'X-Application-Id': '${ACCOUNTS_TEST_APP_ID}' },
+  operations: { login: { headers: { 'X-Requested-With': 'XMLHttpRequest' } }, refresh: { body: 'form' }, resetRequest: { body: 'form' } },
+};
+
+describe.concurrent('profiles that reach other APIs', () => {
+  test('constant headers from the environment, per-operation headers and form bodies: the run passes, and the key never shows', async () => {
+    const server = await startReferenceServer({ hooks: true, quirks: ['app-headers', 'form-bodies'] });
+    try {
+      const args = ['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock'];
+      const run = await runCli([...args, '--profile', profileFile(APP_HEADERS)], { env: { ACCOUNTS_TEST_APP_ID: APP_ID } });
+      expect(run.code, run.stdout).toBe(0);
+      const summary = run.summary();
+      expect(summary.failed).toBe(0);
+      expect(summary.passed).toBeGreaterThan(100);
+      expectHonest(summary);
+      // The application id came from the environment: a secret, in no report.
+      expect(reportText(run.reportDir)).not.toContain(APP_ID);
+      expect(run.stdout + run.stderr).not.toContain(APP_ID);
+      // Without the headers the same server refuses everything: the profile keys made the difference.
+      const bare = await runCli([...args, '--only', 'envelope,login']);
+      expect(bare.code).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a header naming an unset environment variable is one line and exit 2, naming the key', async () => {
+    const run = await runCli(['--profile', profileFile(APP_HEADERS), '--list']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^accounts-conformance: profile .*: \/headers\/X-Application-Id: the environment variable ACCOUNTS_TEST_APP_ID is not set\n$/);
+  });
+});
