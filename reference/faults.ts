@@ -159,6 +159,12 @@ export const FAULTS = {
   'wallet-balance-assignable': { description: 'register and update_me apply a balance sent by the client to the wallet', trips: ['ACC-EXP-002'] },
   'me-returns-latest-user': { description: 'users/me answers the most recently registered user, whatever the token', trips: ['ACC-EXP-003'] },
 
+  // Authorization between users
+  'me-honours-query-user-id': { description: 'users/me answers the user named by ?user_id=, whatever the token', trips: ['ACC-BOLA-001'] },
+  'wallet-honours-query-user-id': { description: 'the wallet answers the wallet of the user named by ?user_id=, whatever the token', trips: ['ACC-BOLA-001'] },
+  'profile-update-honours-body-user-id': { description: 'update_me applies the update to the user named by user_id in the body', trips: ['ACC-BOLA-002'] },
+  'verify-otp-accepts-other-users-code': { description: "verify-otp accepts a live code of any account on the channel and verifies the caller", trips: ['ACC-BOLA-003'] },
+
   // Uploads
   'upload-trusts-content-type': { description: 'any file labelled image/* with an image name is accepted', trips: ['ACC-UPL-001'] },
   'upload-accepts-svg': { description: 'SVG uploads are accepted and served as image/svg+xml', trips: ['ACC-UPL-002'] },

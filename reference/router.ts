@@ -15,6 +15,7 @@ import { appHeadersRefusal } from './app-headers.js';
 import { clockHook, HOOK_PREFIX, otpHook, usersHook } from './handlers/hooks.js';
 import { login, refresh, register } from './handlers/account.js';
 import { sendOtp, verifyOtp } from './handlers/otp.js';
+import { honoursNamedUser } from './handlers/named-user.js';
 import { me, updateLocation, updateMe } from './handlers/profile.js';
 import { wallet } from './handlers/wallet.js';
 import { withSessionExtras } from './session-extras.js';
@@ -37,13 +38,13 @@ const ROUTES: readonly ApiRoute[] = [
   { path: 'auth/refresh/', methods: ['POST'], auth: false, body: 'json', handle: refresh },
   { path: 'auth/send-otp/', methods: ['POST'], auth: true, body: 'json', handle: sendOtp },
   { path: 'auth/verify-otp/', methods: ['POST'], auth: true, body: 'json', handle: verifyOtp },
-  { path: 'users/me/', methods: ['GET'], auth: true, body: 'none', handle: me },
-  { path: 'users/update_me/', methods: ['PUT', 'PATCH'], auth: true, body: 'form', handle: updateMe },
+  { path: 'users/me/', methods: ['GET'], auth: true, body: 'none', handle: honoursNamedUser('me-honours-query-user-id', 'query', me) },
+  { path: 'users/update_me/', methods: ['PUT', 'PATCH'], auth: true, body: 'form', handle: honoursNamedUser('profile-update-honours-body-user-id', 'body', updateMe) },
   { path: 'users/change_password/', methods: ['POST'], auth: true, body: 'json', handle: changePassword },
   { path: 'users/update_location/', methods: ['POST'], auth: true, anonymousFault: 'location-without-token', body: 'json', handle: updateLocation },
   { path: 'password-reset/send_otp/', methods: ['POST'], auth: false, body: 'json', handle: sendResetOtp },
   { path: 'password-reset/reset/', methods: ['POST'], auth: false, body: 'json', handle: resetPassword },
-  { path: 'wallet/', methods: ['GET'], auth: true, anonymousFault: 'wallet-without-token', body: 'none', handle: wallet },
+  { path: 'wallet/', methods: ['GET'], auth: true, anonymousFault: 'wallet-without-token', body: 'none', handle: honoursNamedUser('wallet-honours-query-user-id', 'query', wallet) },
 ];
 
 /** How a dialect speaks: its success answers, its error answers, its 405. */

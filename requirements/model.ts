@@ -35,6 +35,7 @@ export const FLOWS = [
   'sessions',
   'enumeration',
   'exposure',
+  'authorization',
   'uploads',
   'robustness',
   'races',
@@ -49,6 +50,7 @@ export type Flow = (typeof FLOWS)[number];
  * - refreshToken: the API hands out a refresh token with its access token;
  * - registerUserId: the register answer names the new user's id;
  * - protectedOperation: some operation needs a token;
+ * - protectedBody: some operation that needs a token takes a request body;
  * - codeFlow: a code can be sent and presented (sign-in codes, or verify codes for a user of its own);
  * - resetFlow: every field the profile's reset style sends is mapped;
  * - roles: the profile names at least one role a user can take;
@@ -62,6 +64,7 @@ export const CAPABILITIES = [
   'refreshToken',
   'registerUserId',
   'protectedOperation',
+  'protectedBody',
   'codeFlow',
   'resetFlow',
   'roles',

@@ -114,6 +114,21 @@ describe('target profiles', () => {
     expect(sent(refresh)).toEqual({ refresh: 'r' });
   });
 
+  test('extra fields go on the wire by their own names, and a query string joins the path', async () => {
+    const { Api } = await import('../helpers/wire/api.js');
+    const { HttpClient } = await import('../helpers/wire/http.js');
+    const profile = loadProfile('tasklink');
+    const client = new HttpClient({ timeoutMs: 500, maxBodyBytes: 1024 });
+    const api = new Api(client, profile, 'http://127.0.0.1:9/api/');
+    const location = await api.call('updateLocation', { fields: { latitude: 1 }, extraFields: { user_id: 7, latitude: 99 } });
+    const me = await api.call('me', { query: { user_id: '7', id: 'a b' }, extraFields: { user_id: 7 } });
+    await client.close();
+    // A mapped field the check sends wins over an extra of the same wire name.
+    expect(JSON.parse(Buffer.from(location.request.body?.bytes ?? []).toString())).toEqual({ latitude: 1, user_id: 7 });
+    expect(new URL(me.request.url).search).toBe('?user_id=7&id=a+b');
+    expect(me.request.body).toBeUndefined();
+  });
+
   test("a team's own schema file, relative to its profile, may $ref the shipped ones", async () => {
     const { schemaViolations } = await import('../helpers/wire/schemas.js');
     const path = profileFile({ extends: 'tasklink', name: 'acme', schemas: { user: './acme-user.json' } });

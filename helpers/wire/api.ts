@@ -23,6 +23,13 @@ export interface CallOptions<Op extends OperationId = OperationId> {
   readonly fields?: Readonly<Partial<Record<RequestField<Op>, unknown>>>;
   /** Privileged fields a client must not be able to set (mass-assignment probes). */
   readonly privileged?: Readonly<Partial<Record<PrivilegedField, unknown>>>;
+  /**
+   * Fields by their wire names, sent as they are, whatever the profile maps: the names a client
+   * could add on its own (another user's `user_id`), which no profile describes.
+   */
+  readonly extraFields?: Readonly<Record<string, unknown>>;
+  /** A query string added to the operation's path (`?user_id=...`). */
+  readonly query?: Readonly<Record<string, string>>;
   /** Neutral names of files to upload. */
   readonly files?: Readonly<Partial<Record<RequestField<Op>, Upload>>>;
   readonly as?: 'json' | 'form' | 'multipart';
@@ -100,6 +107,7 @@ export class Api {
       const wire = this.profile.privileged[field as PrivilegedField];
       if (wire) flat[wire] = value;
     }
+    for (const [wire, value] of Object.entries(opts.extraFields ?? {})) if (!(wire in flat)) flat[wire] = value;
     const files: Record<string, Upload> = {};
     for (const [field, file] of Object.entries(opts.files ?? {}) as [string, Upload | undefined][]) if (file && names[field]) files[names[field]] = file;
     const as = opts.as ?? kind;
@@ -111,7 +119,9 @@ export class Api {
   /** Calls an operation; the check in progress records what it sent (its probe) and the status. */
   async call<Op extends OperationId>(op: Op, opts: CallOptions<Op> = {}): Promise<Exchange> {
     const operation = this.operation(op);
-    const ex = await this.send(operation.method, this.url(op), {
+    const url = new URL(this.url(op));
+    for (const [name, value] of Object.entries(opts.query ?? {})) url.searchParams.append(name, value);
+    const ex = await this.send(operation.method, url.toString(), {
       headers: { ...this.operationHeaders(op), ...this.authHeader(opts.credential) },
       body: this.body(op, opts),
       retryOnRateLimit: opts.retryOnRateLimit,

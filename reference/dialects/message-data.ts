@@ -5,6 +5,7 @@
  * message-data profile describes them to the suite.
  */
 import type { FaultName, QuirkName } from '../faults.js';
+import { honoursNamedUser } from '../handlers/named-user.js';
 import { routerFor, type ApiRoute } from '../router.js';
 import type { Dialect } from './dialect.js';
 import { CodedError, errorBody, renderSuccess, renderThrown } from './message-data-envelope.js';
@@ -14,7 +15,7 @@ const ROUTES: readonly ApiRoute[] = [
   { path: 'auth/signup', methods: ['POST'], auth: false, body: 'json', handle: signup },
   { path: 'auth/login', methods: ['POST'], auth: false, body: 'json', handle: login },
   { path: 'auth/refresh', methods: ['POST'], auth: false, body: 'json', handle: refresh },
-  { path: 'auth/me', methods: ['GET'], auth: true, body: 'none', handle: me },
+  { path: 'auth/me', methods: ['GET'], auth: true, body: 'none', handle: honoursNamedUser('me-honours-query-user-id', 'query', me) },
 ];
 
 /** The shared router, spoken the message-data way: {message, data} and {message, error_code}. */
@@ -59,6 +60,7 @@ export const MESSAGE_DATA_FAULTS = [
   'long-lived-access-token',
   'no-www-authenticate',
   'me-returns-latest-user',
+  'me-honours-query-user-id',
   'xml-body-500',
   'register-race',
   'no-login-throttling',

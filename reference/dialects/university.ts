@@ -6,6 +6,7 @@
  */
 import { ApiError } from '../errors.js';
 import type { FaultName, QuirkName } from '../faults.js';
+import { honoursNamedUser } from '../handlers/named-user.js';
 import { routerFor, type ApiRoute } from '../router.js';
 import type { Dialect } from './dialect.js';
 import { clientErrorBody, renderSuccess, renderThrown } from './university-envelope.js';
@@ -14,7 +15,7 @@ import { login, logout, profile, refresh } from './university-handlers.js';
 const ROUTES: readonly ApiRoute[] = [
   { path: 'login/', methods: ['POST'], auth: false, body: 'json', handle: login },
   { path: 'logout/', methods: ['POST'], auth: true, anonymousFault: 'logout-without-token', body: 'json', handle: logout },
-  { path: 'profile/', methods: ['GET'], auth: true, body: 'none', handle: profile },
+  { path: 'profile/', methods: ['GET'], auth: true, body: 'none', handle: honoursNamedUser('me-honours-query-user-id', 'query', profile) },
   { path: 'refresh/', methods: ['POST'], auth: false, body: 'json', handle: refresh },
 ];
 
@@ -54,6 +55,7 @@ export const UNIVERSITY_FAULTS = [
   'no-www-authenticate',
   'me-wrong-shape',
   'me-returns-latest-user',
+  'me-honours-query-user-id',
   'leaks-password-hash',
   'logout-broken',
   'logout-keeps-refresh',

@@ -32,7 +32,9 @@ export async function sendOtp(ctx: Ctx): Promise<Success> {
 function findVerifyCode(ctx: Ctx, user: User, channel: Channel, code: string): OtpRecord | undefined {
   const own = ctx.store.otp(user.id, channel, 'verify');
   const channels = ctx.fault('otp-channel-unbound') ? CHANNELS : [channel];
-  const candidates = channels.map((c) => ctx.store.otp(user.id, c, 'verify'));
+  // Fault verify-otp-accepts-other-users-code: the live codes of every account on the channel match.
+  const others = ctx.fault('verify-otp-accepts-other-users-code') ? ctx.store.otpsFor('verify').filter((r) => r.channel === channel && r.userId !== user.id) : [];
+  const candidates = [...channels.map((c) => ctx.store.otp(user.id, c, 'verify')), ...others];
   return matchCode(ctx, candidates, code, ctx.fault('accepts-wrong-otp'), [own]);
 }
 
