@@ -35,8 +35,8 @@ const entries = [
   { id: 'ACC-ENV-004', flow: 'envelope', level: 'MUST', levelElsewhere: 'SHOULD', title: 'an unknown endpoint is {notFound} in the error envelope', source: `${S} §Standard Response Format; RFC 9110 §15.5.5`, needs: {} },
   { id: 'ACC-ENV-005', flow: 'envelope', level: 'MUST', levelElsewhere: 'SHOULD', title: 'a method the endpoint does not allow is {methodNotAllowed} in the error envelope', source: `${S} §Standard Response Format; RFC 9110 §15.5.6`, needs: { operations: ['login'] } },
   { id: 'ACC-ENV-006', flow: 'envelope', level: 'MUST', levelElsewhere: 'SHOULD', title: 'a body in an unsupported content type is {unsupportedMediaType} in the error envelope', source: `${S} §Standard Response Format; RFC 9110 §15.5.16`, needs: { operations: ['login'] } },
-  { id: 'ACC-ENV-007', flow: 'envelope', level: 'MUST', levelElsewhere: 'SHOULD', title: 'a malformed JSON body is {invalid} in the error envelope', source: `${S} §Standard Response Format; RFC 9110 §15.5.1`, needs: { operations: ['login'] } },
-  { id: 'ACC-ENV-008', flow: 'envelope', level: 'MUST', levelElsewhere: 'SHOULD', title: 'a JSON body that is not an object is {invalid} in the error envelope', source: `${S} §Standard Response Format; RFC 9110 §15.5.1`, needs: { operations: ['login'] } },
+  { id: 'ACC-ENV-007', flow: 'envelope', level: 'MUST', levelElsewhere: 'SHOULD', title: 'a malformed JSON body is {invalid} in the error envelope', source: `${S} §Standard Response Format; RFC 9110 §15.5.1`, needs: { operations: ['login'], capabilities: ['jsonLogin'] } },
+  { id: 'ACC-ENV-008', flow: 'envelope', level: 'MUST', levelElsewhere: 'SHOULD', title: 'a JSON body that is not an object is {invalid} in the error envelope', source: `${S} §Standard Response Format; RFC 9110 §15.5.1`, needs: { operations: ['login'], capabilities: ['jsonLogin'] } },
 
   // Registration
   { id: 'ACC-REG-001', flow: 'register', level: 'MUST', title: 'registration with valid data {ok:register} with the user and, where the API issues them at registration, the tokens', source: `${S} §1. Registration`, needs: { operations: ['register'], response: ['authData'] } },

@@ -51,6 +51,7 @@ export type Flow = (typeof FLOWS)[number];
  * - registerUserId: the register answer names the new user's id;
  * - protectedOperation: some operation needs a token;
  * - protectedBody: some operation that needs a token takes a request body;
+ * - jsonLogin: the login takes a JSON body (malformed JSON sent there is refused as invalid input);
  * - codeFlow: a code can be sent and presented (sign-in codes, or verify codes for a user of its own);
  * - resetFlow: every field the profile's reset style sends is mapped;
  * - roles: the profile names at least one role a user can take;
@@ -65,6 +66,7 @@ export const CAPABILITIES = [
   'registerUserId',
   'protectedOperation',
   'protectedBody',
+  'jsonLogin',
   'codeFlow',
   'resetFlow',
   'roles',
