@@ -121,19 +121,32 @@ export class Checks {
     this.expectOk(ex);
   }
 
+  /**
+   * Whether an answer is the operation's own way of saying "not signed in" where that is no
+   * refusal status (the profile's `unauthenticated` answer: better-auth's get-session, 200 null).
+   */
+  private isUnauthenticatedAnswer(ex: Exchange, kind: Refusal): boolean {
+    const op = this.operationOf(ex);
+    const answer = kind === 'unauthorized' && op ? this.profile.operations[op]?.unauthenticated : undefined;
+    return answer !== undefined && !ex.failure && ex.status === answer.status && JSON.stringify(ex.json ?? null) === JSON.stringify(answer.body ?? null);
+  }
+
   /** The status of a kind of refusal, as the profile's dialect answers it for this operation. */
   expectRefusalStatus(ex: Exchange, kind: Refusal): void {
+    if (this.isUnauthenticatedAnswer(ex, kind)) return;
     expectStatus(ex, ...refusalStatuses(this.profile, kind, this.operationOf(ex)));
   }
 
-  /** The status of a kind of refusal and the error envelope. */
+  /** The status of a kind of refusal and the error envelope (an operation's own unauthenticated answer has none). */
   expectRefused(ex: Exchange, kind: Refusal): void {
+    if (this.isUnauthenticatedAnswer(ex, kind)) return;
     this.expectRefusalStatus(ex, kind);
     this.expectErrorEnvelope(ex);
   }
 
-  /** Whether an answer is a refusal of this kind, as the profile's dialect answers it. */
-  private isRefusal(ex: Exchange, kind: Refusal): boolean {
+  /** Whether an answer is a refusal of this kind, as the profile's dialect answers it for this operation. */
+  isRefusal(ex: Exchange, kind: Refusal): boolean {
+    if (this.isUnauthenticatedAnswer(ex, kind)) return true;
     return ex.status !== null && refusalStatuses(this.profile, kind, this.operationOf(ex)).includes(ex.status);
   }
 

@@ -52,6 +52,7 @@ export type Flow = (typeof FLOWS)[number];
  * - protectedOperation: some operation needs a token;
  * - protectedBody: some operation that needs a token takes a request body;
  * - jsonLogin: the login takes a JSON body (malformed JSON sent there is refused as invalid input);
+ * - meRefusesSignedOut: the current-user operation refuses a signed-out request (no `unauthenticated` answer of its own);
  * - codeFlow: a code can be sent and presented (sign-in codes, or verify codes for a user of its own);
  * - resetFlow: every field the profile's reset style sends is mapped;
  * - roles: the profile names at least one role a user can take;
@@ -67,6 +68,7 @@ export const CAPABILITIES = [
   'protectedOperation',
   'protectedBody',
   'jsonLogin',
+  'meRefusesSignedOut',
   'codeFlow',
   'resetFlow',
   'roles',

@@ -40,11 +40,10 @@ for (const attack of attacks) {
     const protectedOps = operationsOf(t.profile).filter((op) => t.profile.operations[op]?.auth);
     const probes = protectedOps.flatMap((op) => attack.credentials(account).map((credential) => ({ op, credential })));
     const answers = await Promise.all(probes.map((p) => t.api.call(p.op, { credential: p.credential, fields: sampleFields(t, p.op) })));
-    const unauthorized = refusalStatuses(t.profile, 'unauthorized');
-    const wrong: Exchange[] = answers.filter((ex) => ex.status === null || !unauthorized.includes(ex.status));
+    const wrong: Exchange[] = answers.filter((ex) => !t.checks.isRefusal(ex, 'unauthorized'));
     if (wrong.length) {
       const list = wrong.map((ex) => `${ex.request.method} ${new URL(ex.request.url).pathname} → ${ex.status ?? ex.failure}`).join(', ');
-      fail(`${wrong.length} of ${answers.length} requests were not refused with ${unauthorized.join(' or ')}: ${list}`, ...wrong.slice(0, 2));
+      fail(`${wrong.length} of ${answers.length} requests were not refused with ${refusalStatuses(t.profile, 'unauthorized').join(' or ')}: ${list}`, ...wrong.slice(0, 2));
     }
   });
 }

@@ -52,6 +52,52 @@ describe.concurrent('profiles that reach other APIs', () => {
     }
   });
 
+  test('a session-token API (no refresh token): the run passes, the refresh checks do not apply', async () => {
+    const server = await startReferenceServer({ hooks: true });
+    try {
+      const profile = profileFile({
+        extends: 'tasklink',
+        name: 'tasklink-session-token',
+        operations: { refresh: null },
+        request: { refresh: null },
+        response: { tokenRefresh: null, refreshData: null, refreshAccess: null, refreshRefresh: null },
+        schemas: { refreshData: null },
+      });
+      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', profile]);
+      expect(run.code, run.stdout).toBe(0);
+      const summary = run.summary();
+      expect(summary.passed).toBeGreaterThan(100);
+      expectHonest(summary);
+      const byId = new Map(summary.results.map((r) => [r.id, r]));
+      expect(byId.get('ACC-REF-001')?.message).toMatch(/not applicable: .* has no refresh operation/);
+      expect(byId.get('ACC-AUTH-005')?.message).toMatch(/not applicable: .*hands out no refresh token/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('"not signed in" answered as 200 null: accepted as the refusal on that operation, and a broken token check still fails', async () => {
+    const server = await startReferenceServer({ hooks: true, quirks: ['me-null-when-signed-out'] });
+    const broken = await startReferenceServer({ hooks: true, quirks: ['me-null-when-signed-out'], faults: ['accepts-alg-none'] });
+    try {
+      const profile = profileFile({ extends: 'tasklink', name: 'tasklink-null-session', operations: { me: { unauthenticated: { status: 200, body: null } } } });
+      const args = ['--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', profile];
+      const run = await runCli(['--base-url', server.baseUrl, ...args]);
+      expect(run.code, run.stdout).toBe(0);
+      const summary = run.summary();
+      expectHonest(summary);
+      expect(summary.results.find((r) => r.id === 'ACC-ENV-003')?.message).toMatch(/not applicable: .*answers a signed-out request with 200/);
+      // The tasklink profile, which expects a 401 there, sees the quirk as what it is.
+      const strict = await runCli(['--base-url', server.baseUrl, '--only', 'envelope,auth']);
+      expect(strict.code).toBe(1);
+      // An unsigned token still signs in on the broken server: 200 with the user is not 200 null.
+      const faulty = await runCli(['--base-url', broken.baseUrl, ...args, '--only', 'auth']);
+      expect(faulty.summary().results.filter((r) => r.status === 'failed').map((r) => r.id)).toEqual(['ACC-AUTH-004']);
+    } finally {
+      await Promise.all([server.close(), broken.close()]);
+    }
+  });
+
   test('a header naming an unset environment variable is one line and exit 2, naming the key', async () => {
     const run = await runCli(['--profile', profileFile(APP_HEADERS), '--list']);
     expect(run.code).toBe(2);

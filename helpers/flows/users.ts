@@ -91,12 +91,18 @@ export function registerFields(user: Partial<NewUser>): Record<string, unknown> 
   return Object.fromEntries(Object.entries(user).filter(([, value]) => value !== ''));
 }
 
-/** Tokens of an auth answer (register/login), registered as secrets; undefined when absent. */
+/**
+ * Tokens of an auth answer (register/login), registered as secrets; undefined when absent. A
+ * session-token API (no `response.tokenRefresh` in its profile) hands out an access token only:
+ * its refresh is empty, and every check that needs one is not applicable (capability refreshToken).
+ */
 export function tokensOf(api: Api, ex: Exchange): Tokens | undefined {
   const tokens = api.read(ex, 'authTokens');
   const access = pointer(tokens, api.profile.response.tokenAccess);
+  if (typeof access !== 'string') return undefined;
+  if (api.profile.response.tokenRefresh === undefined) return { access: registerSecret(access), refresh: '' };
   const refresh = pointer(tokens, api.profile.response.tokenRefresh);
-  if (typeof access !== 'string' || typeof refresh !== 'string') return undefined;
+  if (typeof refresh !== 'string') return undefined;
   return { access: registerSecret(access), refresh: registerSecret(refresh) };
 }
 

@@ -21,6 +21,12 @@ export interface Operation {
   readonly refusals?: Refusals;
   /** Headers sent with every call of this operation only (X-Requested-With), on top of the profile's. */
   readonly headers?: Headers;
+  /** The answer by which this operation says "not signed in" where it is not a refusal status (better-auth's get-session answers 200 null). The checks that expect an unauthenticated request refused accept it as such on this operation; the error envelope is not judged on it. */
+  readonly unauthenticated?: {
+    readonly status: number;
+    /** The JSON body of that answer, compared whole (null for better-auth's get-session). */
+    readonly body: unknown;
+  };
 }
 
 /** Kinds of refusal whose status differs between dialects (bad login: 401 or 400, ...). */
