@@ -63,6 +63,9 @@ describe('OTP sources', () => {
     expect(codeFromBody('', { otp: '123456' })).toBe('123456');
     expect(codeFromBody('code: 987654', undefined)).toBe('987654');
     expect(codeFromBody('nothing here', undefined)).toBeNull();
+    expect(codeFromBody('', { data: { code: 4321 } })).toBe('4321');
+    // A JSON answer without a code holds none: its timestamp is not one.
+    expect(codeFromBody('{"sent_at": 1733133333, "id": 998877}', { sent_at: 1733133333, id: 998877 })).toBeNull();
   });
 
   test('fixed: always the same code', async () => {
@@ -83,6 +86,13 @@ describe('OTP sources', () => {
     const reader = otpReader({ kind: 'command', command: 'test "$OTP_CHANNEL/$OTP_PURPOSE" = email/verify && echo 778899' }, client, 2000);
     expect(await reader.read(req)).toBe('778899');
     await expect(otpReader({ kind: 'command', command: 'exit 3' }, client, 2000).read(req)).rejects.toThrow(/OTP command failed/);
+  });
+
+  test('command: polled until it prints a code, as a mail may arrive a moment after the send', async () => {
+    const flag = join(mkdtempSync(join(tmpdir(), 'otp-cmd-')), 'arrived');
+    setTimeout(() => writeFileSync(flag, ''), 400);
+    const reader = otpReader({ kind: 'command', command: `test -f ${flag} && echo 445566` }, client, 2000);
+    await expect(reader.read(req)).resolves.toBe('445566');
   });
 
   test('file: the latest outbox line for the recipient and purpose', async () => {

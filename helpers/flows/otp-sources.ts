@@ -47,14 +47,28 @@ export function expandTemplate(template: string, req: OtpRequest): string {
   return template.replace(/\{(identifier|channel|purpose)\}/g, (_m, key: keyof OtpRequest) => encodeURIComponent(req[key]));
 }
 
-/** A JSON `{"otp": "..."}` answer, or a text body holding the code. */
-export function codeFromBody(text: string, json: unknown): string | null {
-  if (json && typeof json === 'object' && 'otp' in json) {
-    const otp = (json as { otp: unknown }).otp;
-    if (typeof otp === 'string' && otp.trim()) return otp.trim();
-    if (typeof otp === 'number') return String(otp);
-    return null;
+const CODE_KEYS = ['otp', 'code'] as const;
+
+/** A code under `otp` or `code`, at the top of a JSON object or in its `data`. */
+function codeFromJson(json: object): string | null {
+  for (const holder of [json, (json as { data?: unknown }).data]) {
+    if (!holder || typeof holder !== 'object') continue;
+    for (const key of CODE_KEYS) {
+      const value = (holder as Record<string, unknown>)[key];
+      if (typeof value === 'string' && value.trim()) return value.trim();
+      if (typeof value === 'number') return String(value);
+    }
   }
+  return null;
+}
+
+/**
+ * A JSON answer's `otp` or `code` (also under `data`), or the code in a text body. A JSON answer
+ * without one holds no code: its digits (a timestamp, an id) are never taken for one.
+ */
+export function codeFromBody(text: string, json: unknown): string | null {
+  if (json !== undefined && json !== null && typeof json === 'object') return codeFromJson(json);
+  if (json !== undefined) return null;
   const match = /\b\d{4,10}\b/.exec(text);
   return match ? match[0] : null;
 }
@@ -102,7 +116,7 @@ async function fromHttp<T>(template: string, req: OtpRequest, client: HttpClient
   throw new OtpUnavailable(`OTP source gave no ${secret.noun} for ${req.channel} ${req.purpose} (${last})`);
 }
 
-function fromCommand(command: string, req: OtpRequest, timeoutMs: number): Promise<string> {
+function runCommandOnce(command: string, req: OtpRequest, timeoutMs: number): Promise<string> {
   const env = childEnvironment({ OTP_IDENTIFIER: req.identifier, OTP_CHANNEL: req.channel, OTP_PURPOSE: req.purpose });
   return new Promise((resolve, reject) => {
     execFile('/bin/sh', ['-c', command], { env, timeout: timeoutMs, maxBuffer: 64 * 1024 }, (error, stdout) => {
@@ -114,10 +128,24 @@ function fromCommand(command: string, req: OtpRequest, timeoutMs: number): Promi
   });
 }
 
+/** Runs the command until it prints a code, as the other sources poll: the mail may arrive a moment after send-otp answers. */
+async function fromCommand(command: string, req: OtpRequest, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + Math.max(timeoutMs, POLL_MS * POLL_ATTEMPTS);
+  for (;;) {
+    try {
+      return await runCommandOnce(command, req, timeoutMs);
+    } catch (error) {
+      if (Date.now() + POLL_MS >= deadline) throw error;
+      await pause();
+    }
+  }
+}
+
 /** The outbox line's secret: a code, else the digits in its body. */
 function codeFromMessage(entry: Record<string, unknown>): string | null {
-  for (const key of ['otp', 'code']) if (typeof entry[key] === 'string' || typeof entry[key] === 'number') return String(entry[key]);
-  return typeof entry.body === 'string' ? codeFromBody(entry.body, undefined) : null;
+  for (const key of CODE_KEYS) if (typeof entry[key] === 'string' || typeof entry[key] === 'number') return String(entry[key]);
+  for (const key of ['body', 'text', 'html']) if (typeof entry[key] === 'string') return codeFromBody(entry[key], undefined);
+  return null;
 }
 
 /** The outbox line's uid and token: as fields, else from its link or body. */
