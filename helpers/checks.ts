@@ -176,6 +176,15 @@ export class Checks {
     if (this.profile.response.errors === undefined) return;
     const errors = pointer(ex.json, this.profile.response.errors);
     const keys = wireName.split('.');
+    if (Array.isArray(errors)) {
+      // Errors as a list of objects, each naming its field (a string, or a path array).
+      const at = this.profile.response.errorField ?? '/field';
+      const named = errors.map((item) => pointer(item, at)).map((f) => (Array.isArray(f) ? f.map(String) : typeof f === 'string' ? f.split('.') : []));
+      if (!named.some((path) => path.join('.') === wireName || path[path.length - 1] === keys[keys.length - 1])) {
+        fail(`expected an error naming the field '${wireName}' at ${at} of an item of ${this.profile.response.errors} (fields named: ${named.map((p) => p.join('.')).join(', ') || 'none'})`, ex);
+      }
+      return;
+    }
     const candidates = [pointer(errors, `/${wireName}`), pointer(errors, `/${keys.join('/')}`), pointer(errors, `/${keys[keys.length - 1]}`)];
     if (!candidates.some((c) => c !== undefined)) {
       const present = errors && typeof errors === 'object' ? Object.keys(errors).join(', ') || 'none' : 'no errors object';

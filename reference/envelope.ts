@@ -61,7 +61,16 @@ export function renderError(ctx: Ctx, error: ApiError): Outgoing {
     return jsonOut(401, { detail: firstMessage(error.errors) ?? error.message }, headers);
   }
   if (error.status === 400 && ctx.fault('error-envelope-broken')) return jsonOut(400, error.errors, headers);
-  return jsonOut(error.status, decorate(ctx, { success: false, message: error.message, errors: error.errors }), headers);
+  const errors = ctx.quirk('errors-as-array') ? errorList(error.errors) : error.errors;
+  return jsonOut(error.status, decorate(ctx, { success: false, message: error.message, errors }), headers);
+}
+
+/** Quirk errors-as-array: one object per message, naming its field as GraphQL servers do (extensions.field, dotted when nested). */
+function errorList(errors: FieldErrors, prefix = ''): { message: string; extensions: { field: string } }[] {
+  return Object.entries(errors).flatMap(([key, value]) => {
+    const field = prefix ? `${prefix}.${key}` : key;
+    return Array.isArray(value) ? value.map((message) => ({ message, extensions: { field } })) : errorList(value, field);
+  });
 }
 
 /** Anything unexpected (and every deliberate fault crash) is a 500 in the error envelope. */

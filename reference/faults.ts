@@ -241,6 +241,7 @@ export const QUIRKS = {
     'every successful answer also hands out credentials the contract does not name, as Parse Server and API gateways do: a session token (r: and 32 hex) under sessionToken, an API key under apiKey and api_key, a Set-Cookie sid and an X-Session-Token header',
   'app-headers': 'every request must carry X-Application-Id: conformance-app (as Parse Server asks X-Parse-Application-Id), and the login X-Requested-With: XMLHttpRequest; otherwise 403. Reached with a profile that sends them',
   'me-null-when-signed-out': 'users/me answers a request without a valid token with 200 and a JSON null, as better-auth\'s get-session does, instead of 401. Reached with a profile whose me operation names that answer (unauthenticated)',
+  'errors-as-array': 'errors are a list of {message, extensions: {field}} objects, as GraphQL servers answer them, instead of an object keyed by field. Reached with a profile that names response.errorField',
   'form-bodies': 'every endpoint also reads application/x-www-form-urlencoded bodies, as DRF does by default',
   'global-rate-limit': 'past 20 requests a second (all endpoints together, test hooks excluded) every request is answered 429 with Retry-After: 1',
 } as const;

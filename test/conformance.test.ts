@@ -49,8 +49,8 @@ describe.concurrent('the suite against conforming servers', () => {
 
   test('a server that differs only where the contract allows (rotation, gzip, extra fields, messages, ids, rate limits, latency) conforms', async () => {
     // The global rate limit makes a run last a minute: it has its own self-test (test/throttled.test.ts).
-    // Application headers and a null current user need a profile that says so: test/reach.test.ts.
-    const quirks = (Object.keys(QUIRKS) as QuirkName[]).filter((q) => q !== 'global-rate-limit' && q !== 'app-headers' && q !== 'me-null-when-signed-out');
+    // Application headers, a null current user and errors as a list need a profile that says so: test/reach.test.ts.
+    const quirks = (Object.keys(QUIRKS) as QuirkName[]).filter((q) => q !== 'global-rate-limit' && q !== 'app-headers' && q !== 'me-null-when-signed-out' && q !== 'errors-as-array');
     const server = await startReferenceServer({ hooks: true, quirks, latencyMs: 20 });
     try {
       const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock'], { keep: 'reference-tasklink' });

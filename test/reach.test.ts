@@ -98,6 +98,24 @@ describe.concurrent('profiles that reach other APIs', () => {
     }
   });
 
+  test('field errors as a list of objects naming their field: the run passes, and a wrong errorField fails the field checks', async () => {
+    const server = await startReferenceServer({ hooks: true, quirks: ['errors-as-array'] });
+    try {
+      const list = (errorField: string) =>
+        profileFile({ extends: 'tasklink', name: 'tasklink-error-list', envelope: { error: 'json-object' }, response: { errors: '/errors', errorField } });
+      const args = ['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock'];
+      const run = await runCli([...args, '--profile', list('/extensions/field')]);
+      expect(run.code, run.stdout).toBe(0);
+      expectHonest(run.summary());
+      const wrong = await runCli([...args, '--profile', list('/extensions/name'), '--only', 'register']);
+      const failed = wrong.summary().results.filter((r) => r.status === 'failed');
+      expect(failed.length).toBeGreaterThan(3);
+      for (const r of failed) expect(r.message).toMatch(/expected an error naming the field '.*' at \/extensions\/name/);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('a header naming an unset environment variable is one line and exit 2, naming the key', async () => {
     const run = await runCli(['--profile', profileFile(APP_HEADERS), '--list']);
     expect(run.code).toBe(2);

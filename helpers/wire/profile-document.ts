@@ -45,7 +45,7 @@ export type UserField = (typeof USER_FIELDS)[number];
 export const PRIVILEGED_FIELDS = ['emailVerified', 'phoneVerified', 'rating', 'tasksPosted', 'tasksCompleted', 'walletBalance'] as const;
 export type PrivilegedField = (typeof PRIVILEGED_FIELDS)[number];
 
-export const RESPONSE_POINTERS = ['authData', 'loginData', 'authUser', 'loginUser', 'authTokens', 'tokenAccess', 'tokenRefresh', 'refreshData', 'refreshAccess', 'refreshRefresh', 'user', 'wallet', 'errors', 'otpData', 'otpUser', 'resetToken'] as const;
+export const RESPONSE_POINTERS = ['authData', 'loginData', 'authUser', 'loginUser', 'authTokens', 'tokenAccess', 'tokenRefresh', 'refreshData', 'refreshAccess', 'refreshRefresh', 'user', 'wallet', 'errors', 'otpData', 'otpUser', 'resetToken', 'errorField'] as const;
 export type ResponsePointer = (typeof RESPONSE_POINTERS)[number];
 
 export const WALLET_FIELDS = ['id', 'balance'] as const;
@@ -93,7 +93,7 @@ export interface ProfileDocument {
   readonly request: Readonly<Partial<Record<OperationId, Readonly<Record<string, string>>>>>;
   /** Fields a client must not set: neutral name → wire name. */
   readonly privileged?: Readonly<Partial<Record<PrivilegedField, string>>>;
-  /** JSON Pointers into answers; a missing one means the dialect's answer does not carry it. */
+  /** JSON Pointers into answers; a missing one means the dialect's answer does not carry it. Where `errors` is an array of error objects (GraphQL's errors[].extensions.field, Strapi's error.details.errors[].path), `errorField` points, inside each item, at the field it names: a string, or a path array whose last member or dotted join is the field. */
   readonly response: Readonly<Partial<Record<ResponsePointer, string>>>;
   /** JSON Pointers inside a user object; a field the dialect lacks is left out. */
   readonly user: Readonly<Partial<Record<UserField, string>>>;
