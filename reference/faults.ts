@@ -242,6 +242,8 @@ export const QUIRKS = {
   'app-headers': 'every request must carry X-Application-Id: conformance-app (as Parse Server asks X-Parse-Application-Id), and the login X-Requested-With: XMLHttpRequest; otherwise 403. Reached with a profile that sends them',
   'me-null-when-signed-out': 'users/me answers a request without a valid token with 200 and a JSON null, as better-auth\'s get-session does, instead of 401. Reached with a profile whose me operation names that answer (unauthenticated)',
   'errors-as-array': 'errors are a list of {message, extensions: {field}} objects, as GraphQL servers answer them, instead of an object keyed by field. Reached with a profile that names response.errorField',
+  'register-204': 'registration answers 204 with no body (no user, no tokens), as some stacks do; the app then logs in. Reached with a profile that says so',
+  'update-204': 'the profile update answers 204 with no body instead of the updated user. Reached with a profile that says so (updateAnswersUser false)',
   'form-bodies': 'every endpoint also reads application/x-www-form-urlencoded bodies, as DRF does by default',
   'global-rate-limit': 'past 20 requests a second (all endpoints together, test hooks excluded) every request is answered 429 with Retry-After: 1',
 } as const;

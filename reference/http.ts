@@ -25,6 +25,11 @@ export function textOut(status: number, contentType: string, text: string, heade
   return { status, headers: { ...COMMON, ...headers, 'content-type': contentType }, body: Buffer.from(text), compressible: false };
 }
 
+/** 204 No Content: no body, no content type. */
+export function noContentOut(): Outgoing {
+  return { status: 204, headers: { ...COMMON }, body: Buffer.alloc(0), compressible: false };
+}
+
 export function fileOut(contentType: string, bytes: Buffer): Outgoing {
   return { status: 200, headers: { 'x-content-type-options': 'nosniff', 'content-type': contentType }, body: bytes, compressible: false };
 }

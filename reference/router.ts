@@ -19,7 +19,7 @@ import { honoursNamedUser } from './handlers/named-user.js';
 import { me, updateLocation, updateMe } from './handlers/profile.js';
 import { wallet } from './handlers/wallet.js';
 import { withSessionExtras } from './session-extras.js';
-import { fileOut, jsonOut, textOut, writeOutgoing, type Outgoing } from './http.js';
+import { fileOut, jsonOut, noContentOut, textOut, writeOutgoing, type Outgoing } from './http.js';
 
 export interface ApiRoute {
   readonly path: string;
@@ -93,7 +93,10 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
     }
     await readBody(ctx, route.body);
     ctx.state.secrets.notePasswords(ctx.body);
-    return speech.success(ctx, withSessionExtras(ctx, await route.handle(ctx)));
+    const success = await route.handle(ctx);
+    // Quirks register-204 and update-204: the work is done, the answer carries nothing.
+    if ((route.path === 'auth/register/' && ctx.quirk('register-204')) || (route.path === 'users/update_me/' && ctx.quirk('update-204'))) return noContentOut();
+    return speech.success(ctx, withSessionExtras(ctx, success));
   }
 
   async function runHook(ctx: Ctx): Promise<Outgoing> {

@@ -52,6 +52,7 @@ export type Flow = (typeof FLOWS)[number];
  * - protectedOperation: some operation needs a token;
  * - protectedBody: some operation that needs a token takes a request body;
  * - jsonLogin: the login takes a JSON body (malformed JSON sent there is refused as invalid input);
+ * - updateAnswersUser: the profile update answers with the updated user (updateAnswersUser is not false);
  * - meRefusesSignedOut: the current-user operation refuses a signed-out request (no `unauthenticated` answer of its own);
  * - codeFlow: a code can be sent and presented (sign-in codes, or verify codes for a user of its own);
  * - resetFlow: every field the profile's reset style sends is mapped;
@@ -69,6 +70,7 @@ export const CAPABILITIES = [
   'protectedBody',
   'jsonLogin',
   'meRefusesSignedOut',
+  'updateAnswersUser',
   'codeFlow',
   'resetFlow',
   'roles',

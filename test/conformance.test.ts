@@ -8,6 +8,9 @@ import { expectHonest, HOOK_OTP_SOURCE, inapplicable as inapplicableTo, runCli, 
 
 const inapplicable = (id: string) => inapplicableTo('tasklink', id);
 
+/** Quirks that need a profile saying so (application headers, a null current user, errors as a list, 204 answers): test/reach.test.ts. */
+const NEEDS_OWN_PROFILE: readonly QuirkName[] = ['app-headers', 'me-null-when-signed-out', 'errors-as-array', 'register-204', 'update-204'];
+
 describe.concurrent('the suite against conforming servers', () => {
   test('with nothing given it runs against the embedded reference server: exit 0, every check passes, every report written', async () => {
     const run = await runCli([]);
@@ -49,8 +52,7 @@ describe.concurrent('the suite against conforming servers', () => {
 
   test('a server that differs only where the contract allows (rotation, gzip, extra fields, messages, ids, rate limits, latency) conforms', async () => {
     // The global rate limit makes a run last a minute: it has its own self-test (test/throttled.test.ts).
-    // Application headers, a null current user and errors as a list need a profile that says so: test/reach.test.ts.
-    const quirks = (Object.keys(QUIRKS) as QuirkName[]).filter((q) => q !== 'global-rate-limit' && q !== 'app-headers' && q !== 'me-null-when-signed-out' && q !== 'errors-as-array');
+    const quirks = (Object.keys(QUIRKS) as QuirkName[]).filter((q) => q !== 'global-rate-limit' && !NEEDS_OWN_PROFILE.includes(q));
     const server = await startReferenceServer({ hooks: true, quirks, latencyMs: 20 });
     try {
       const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock'], { keep: 'reference-tasklink' });

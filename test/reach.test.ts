@@ -116,6 +116,34 @@ describe.concurrent('profiles that reach other APIs', () => {
     }
   });
 
+  test('a registration and an update that answer 204 with no body: the run passes, reading the user back, and a lost update still fails', async () => {
+    const quirks = ['register-204', 'update-204'] as const;
+    const server = await startReferenceServer({ hooks: true, quirks: [...quirks] });
+    const lossy = await startReferenceServer({ hooks: true, quirks: [...quirks], faults: ['update-me-not-persisted'] });
+    try {
+      const profile = profileFile({
+        extends: 'tasklink',
+        name: 'tasklink-no-content',
+        operations: { register: { status: 204 }, updateProfile: { status: 204 } },
+        registerIssuesTokens: false,
+        updateAnswersUser: false,
+        response: { authUser: null, authData: null },
+        schemas: { authData: null },
+      });
+      const args = ['--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', profile];
+      const run = await runCli(['--base-url', server.baseUrl, ...args]);
+      expect(run.code, run.stdout).toBe(0);
+      const summary = run.summary();
+      expectHonest(summary);
+      expect(summary.results.find((r) => r.id === 'ACC-PROF-001')?.message).toMatch(/not applicable: .*update answers without the user/);
+      expect(summary.results.find((r) => r.id === 'ACC-PROF-002')?.status).toBe('passed');
+      const faulty = await runCli(['--base-url', lossy.baseUrl, ...args, '--only', 'profile']);
+      expect(faulty.summary().results.filter((r) => r.status === 'failed').map((r) => r.id)).toEqual(['ACC-PROF-002']);
+    } finally {
+      await Promise.all([server.close(), lossy.close()]);
+    }
+  });
+
   test('a header naming an unset environment variable is one line and exit 2, naming the key', async () => {
     const run = await runCli(['--profile', profileFile(APP_HEADERS), '--list']);
     expect(run.code).toBe(2);

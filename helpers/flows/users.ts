@@ -117,12 +117,9 @@ export function loginId(profile: TargetProfile, user: Pick<NewUser, 'email' | 'p
 
 /** A provisioned user's id, as the server tells it: from the login answer, else from `me`; '' when neither says. */
 async function provisionedId(api: Api, login: Exchange, tokens: Tokens): Promise<string> {
-  let id = userField(api, api.read(login, 'loginUser'), 'id');
-  if (id === undefined && api.profile.operations.me) {
-    const me = await api.call('me', { credential: { token: tokens.access } });
-    if (me.status !== null && me.status < 300) id = userField(api, api.read(me, 'user'), 'id');
-  }
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
+  const id = userField(api, api.read(login, 'loginUser'), 'id');
+  if (typeof id === 'string' || typeof id === 'number') return String(id);
+  return currentUserId(api, tokens);
 }
 
 /**
@@ -146,10 +143,20 @@ export async function registerUser(api: Api, checks: Checks, faker: Faker, overr
     throw new SetupFailure('register', `registering a user failed: ${(e as Error).message}`);
   }
   const id = userField(api, api.read(ex, 'authUser'), 'id');
-  if (typeof id !== 'string' && typeof id !== 'number') throw new SetupFailure('register', 'registration answered without a user id');
+  // A registration that answers no user (a 204, its profile names no response.authUser) is read back after login.
+  const answersUser = api.profile.response.authUser !== undefined;
+  if (answersUser && typeof id !== 'string' && typeof id !== 'number') throw new SetupFailure('register', 'registration answered without a user id');
   // Some stacks (djoser) register without issuing tokens: log in, as their apps do.
   const tokens = tokensOf(api, ex) ?? (await loginAs(api, checks, loginId(api.profile, input), input.password));
-  return { ...input, id: String(id), ...tokens };
+  return { ...input, id: answersUser ? String(id) : await currentUserId(api, tokens), ...tokens };
+}
+
+/** The signed-in user's id from the current-user operation, or '' where the profile cannot read one. */
+async function currentUserId(api: Api, tokens: Tokens): Promise<string> {
+  if (!api.profile.operations.me) return '';
+  const me = await api.call('me', { credential: { token: tokens.access } });
+  const id = me.status !== null && me.status < 300 ? userField(api, api.read(me, 'user'), 'id') : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
 }
 
 /**

@@ -118,6 +118,8 @@ export interface ProfileDocument {
   };
   /** false: registration answers without tokens (djoser); the suite logs in instead. Default true. */
   readonly registerIssuesTokens?: boolean;
+  /** false for an API whose profile update answers without the user (a 204, or a bare message): the suite reads the user back from the current-user operation, and ACC-PROF-001 (the answer shows the changes) does not apply. Default true. */
+  readonly updateAnswersUser?: boolean;
   /** How an access token is presented: the header and its scheme word (default Authorization: Bearer <token>; scheme null sends the bare token). */
   readonly auth?: {
     readonly header: string;
