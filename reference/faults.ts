@@ -8,6 +8,11 @@ import type { RequirementId } from '../requirements/catalogue.js';
 export interface Fault {
   readonly description: string;
   readonly trips: readonly RequirementId[];
+  /**
+   * A fault of something only some APIs have (paths that name the user): the quirks that give
+   * the server that shape, and the test profile (test/profiles/) that reaches it.
+   */
+  readonly reach?: { readonly quirks: readonly QuirkName[]; readonly profile: string };
 }
 
 export const FAULTS = {
@@ -162,6 +167,11 @@ export const FAULTS = {
   // Authorization between users
   'me-honours-query-user-id': { description: 'users/me answers the user named by ?user_id=, whatever the token', trips: ['ACC-BOLA-001'] },
   'wallet-honours-query-user-id': { description: 'the wallet answers the wallet of the user named by ?user_id=, whatever the token', trips: ['ACC-BOLA-001'] },
+  'user-path-id-unchecked': {
+    description: 'users/{id}/ (quirk user-path-ids) reads and updates whichever user the path names, not only the caller',
+    trips: ['ACC-BOLA-004'],
+    reach: { quirks: ['user-path-ids'], profile: 'tasklink-user-paths' },
+  },
   'profile-update-honours-body-user-id': { description: 'update_me applies the update to the user named by user_id in the body', trips: ['ACC-BOLA-002'] },
   'verify-otp-accepts-other-users-code': { description: "verify-otp accepts a live code of any account on the channel and verifies the caller", trips: ['ACC-BOLA-003'] },
 
@@ -244,6 +254,7 @@ export const QUIRKS = {
   'errors-as-array': 'errors are a list of {message, extensions: {field}} objects, as GraphQL servers answer them, instead of an object keyed by field. Reached with a profile that names response.errorField',
   'register-204': 'registration answers 204 with no body (no user, no tokens), as some stacks do; the app then logs in. Reached with a profile that says so',
   'update-204': 'the profile update answers 204 with no body instead of the updated user. Reached with a profile that says so (updateAnswersUser false)',
+  'user-path-ids': 'the current user is also reached at users/{id}/ (GET reads, PUT/PATCH update), another user\'s id answering 404. Reached with a profile whose paths name {id}',
   'form-bodies': 'every endpoint also reads application/x-www-form-urlencoded bodies, as DRF does by default',
   'global-rate-limit': 'past 20 requests a second (all endpoints together, test hooks excluded) every request is answered 429 with Retry-After: 1',
 } as const;

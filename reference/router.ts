@@ -16,6 +16,7 @@ import { clockHook, HOOK_PREFIX, otpHook, usersHook } from './handlers/hooks.js'
 import { login, refresh, register } from './handlers/account.js';
 import { sendOtp, verifyOtp } from './handlers/otp.js';
 import { honoursNamedUser } from './handlers/named-user.js';
+import { forPathUser, pathUserId } from './handlers/path-user.js';
 import { me, updateLocation, updateMe } from './handlers/profile.js';
 import { wallet } from './handlers/wallet.js';
 import { withSessionExtras } from './session-extras.js';
@@ -120,7 +121,8 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
     const { basePath, hooks } = ctx.state;
     if (hooks && ctx.path.startsWith(HOOK_PREFIX)) return runHook(ctx);
     if (ctx.path.startsWith('/media/')) return serveMedia(ctx);
-    const api = ctx.path.startsWith(basePath) ? routes.find((r) => r.path === ctx.path.slice(basePath.length)) : undefined;
+    const relative = ctx.path.startsWith(basePath) ? ctx.path.slice(basePath.length) : null;
+    const api = relative === null ? undefined : (routes.find((r) => r.path === relative) ?? userPathRoute(ctx, relative));
     const refused = appHeadersRefusal(ctx, api?.path);
     if (refused) throw refused;
     return api ? runApi(ctx, api) : notFoundAnswer(ctx);
@@ -136,6 +138,12 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
     }
     await writeOutgoing(state, req, res, out);
   };
+}
+
+/** Quirk user-path-ids: `users/{id}/` reads and updates the user it names (handlers/path-user.ts). */
+function userPathRoute(ctx: Ctx, relative: string): ApiRoute | undefined {
+  const id = ctx.quirk('user-path-ids') ? pathUserId(relative) : null;
+  return id === null ? undefined : { path: 'users/{id}/', methods: ['GET', 'PUT', 'PATCH'], auth: true, body: 'form', handle: forPathUser(id) };
 }
 
 /** The TaskLink dialect (seed 000): its envelope, and DRF's {"detail": [...]} for a 405. */

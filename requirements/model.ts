@@ -52,6 +52,7 @@ export type Flow = (typeof FLOWS)[number];
  * - protectedOperation: some operation needs a token;
  * - protectedBody: some operation that needs a token takes a request body;
  * - jsonLogin: the login takes a JSON body (malformed JSON sent there is refused as invalid input);
+ * - userPathIds: some operation's path names the user ({id}), as users/{id} routes do;
  * - updateAnswersUser: the profile update answers with the updated user (updateAnswersUser is not false);
  * - meRefusesSignedOut: the current-user operation refuses a signed-out request (no `unauthenticated` answer of its own);
  * - codeFlow: a code can be sent and presented (sign-in codes, or verify codes for a user of its own);
@@ -71,6 +72,7 @@ export const CAPABILITIES = [
   'jsonLogin',
   'meRefusesSignedOut',
   'updateAnswersUser',
+  'userPathIds',
   'codeFlow',
   'resetFlow',
   'roles',

@@ -114,7 +114,7 @@ function whereB(value: unknown, b: Account, path = ''): string | null {
   return null;
 }
 
-type Naming = (id: unknown) => Pick<CallOptions, 'query' | 'extraFields'>;
+type Naming = (id: unknown) => Pick<CallOptions, 'query' | 'extraFields' | 'pathUser'>;
 
 /**
  * A calls every operation of `ops` naming B (`naming`), with ordinary input of its own. After
@@ -162,6 +162,11 @@ check('ACC-BOLA-001', async (t) => {
 check('ACC-BOLA-002', async (t) => {
   const names = bodyNames(t);
   await probeEveryOperation(t, protectedOperations(t, true), (id) => ({ extraFields: Object.fromEntries(names.map((name) => [name, id])) }));
+});
+
+check('ACC-BOLA-004', async (t) => {
+  const named = protectedOperations(t, false).filter((op) => t.profile.operations[op]?.path.includes('{id}'));
+  await probeEveryOperation(t, named, (id) => ({ pathUser: String(id) }));
 });
 
 function emailVerified(t: CheckContext, ex: Exchange): unknown {

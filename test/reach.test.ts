@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { APP_ID } from '../reference/app-headers.js';
 import { startReferenceServer } from '../reference/server.js';
-import { expectHonest, HOOK_OTP_SOURCE, runCli } from './harness.js';
+import { expectHonest, HOOK_OTP_SOURCE, ROOT, runCli } from './harness.js';
 
 function profileFile(document: object): string {
   const path = join(mkdtempSync(join(tmpdir(), 'acc-reach-')), 'profile.json');
@@ -141,6 +141,21 @@ describe.concurrent('profiles that reach other APIs', () => {
       expect(faulty.summary().results.filter((r) => r.status === 'failed').map((r) => r.id)).toEqual(['ACC-PROF-002']);
     } finally {
       await Promise.all([server.close(), lossy.close()]);
+    }
+  });
+
+  test('paths that name the user (users/{id}/): the run passes, each token reaching its own user, and ACC-BOLA-004 applies', async () => {
+    const server = await startReferenceServer({ hooks: true, quirks: ['user-path-ids'] });
+    try {
+      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', join(ROOT, 'test', 'profiles', 'tasklink-user-paths.json')]);
+      expect(run.code, run.stdout).toBe(0);
+      const summary = run.summary();
+      expectHonest(summary);
+      expect(summary.results.find((r) => r.id === 'ACC-BOLA-004')?.status).toBe('passed');
+      // The same checks reached users/{id}/ for reading and for the update.
+      expect(summary.results.find((r) => r.id === 'ACC-PROF-002')?.status).toBe('passed');
+    } finally {
+      await server.close();
     }
   });
 

@@ -132,7 +132,9 @@ export async function registerUser(api: Api, checks: Checks, faker: Faker, overr
     if (!provision) throw new NotApplicable(`the ${api.profile.name} profile has no register operation and no provisioning source (--provision) makes users`);
     await provision(input);
     const { ex, tokens } = await logIn(api, checks, loginId(api.profile, input), input.password);
-    return { ...input, id: await provisionedId(api, ex, tokens), ...tokens, provisioned: true };
+    const id = await provisionedId(api, ex, tokens);
+    api.rememberUser(id, [tokens.access, tokens.refresh, loginId(api.profile, input)]);
+    return { ...input, id, ...tokens, provisioned: true };
   }
   const ex = await api.call('register', { fields: registerFields(input) });
   try {
@@ -148,7 +150,9 @@ export async function registerUser(api: Api, checks: Checks, faker: Faker, overr
   if (answersUser && typeof id !== 'string' && typeof id !== 'number') throw new SetupFailure('register', 'registration answered without a user id');
   // Some stacks (djoser) register without issuing tokens: log in, as their apps do.
   const tokens = tokensOf(api, ex) ?? (await loginAs(api, checks, loginId(api.profile, input), input.password));
-  return { ...input, id: answersUser ? String(id) : await currentUserId(api, tokens), ...tokens };
+  const userId = answersUser ? String(id) : await currentUserId(api, tokens);
+  api.rememberUser(userId, [tokens.access, tokens.refresh, loginId(api.profile, input)]);
+  return { ...input, id: userId, ...tokens };
 }
 
 /** The signed-in user's id from the current-user operation, or '' where the profile cannot read one. */

@@ -9,7 +9,7 @@ import { formBody, jsonBody, multipartBody, nest, rawBody, type Upload } from '.
 import type { Exchange, HttpClient, OutgoingBody, SendOptions } from './http.js';
 import { registerCredentialsIn, registerSecret } from './mask.js';
 
-import { expandEnv, pointer, type Operation, type OperationId, type PrivilegedField, type RequestField, type TargetProfile } from './profile.js';
+import { expandEnv, operationsOf, pointer, type Operation, type OperationId, type PrivilegedField, type RequestField, type TargetProfile } from './profile.js';
 import { currentScope } from './scope.js';
 
 /** Response pointers whose value is a credential: access and refresh tokens, a reset token. */
@@ -28,6 +28,8 @@ export interface CallOptions<Op extends OperationId = OperationId> {
    * could add on its own (another user's `user_id`), which no profile describes.
    */
   readonly extraFields?: Readonly<Record<string, unknown>>;
+  /** The user whose id fills the path's `{id}` (another user's, for BOLA probes); default: the credential's own user. */
+  readonly pathUser?: string;
   /** A query string added to the operation's path (`?user_id=...`). */
   readonly query?: Readonly<Record<string, string>>;
   /** Neutral names of files to upload. */
@@ -63,8 +65,46 @@ export class Api {
     return found;
   }
 
-  url(op: OperationId): string {
-    return new URL(this.operation(op).path, this.baseUrl).toString();
+  /** Access token, refresh token or login name → the id of its user, for paths that name the user (`users/{id}`). */
+  private readonly userIds = new Map<string, string>();
+  private lastUserId: string | undefined;
+
+  /**
+   * Remembers whose tokens these are, so that a path naming the user (`PUT users/{id}`) can be
+   * filled in; later logins by that name and refreshes of that token are followed in `call`.
+   */
+  rememberUser(id: string, keys: readonly (string | undefined)[]): void {
+    if (!id) return;
+    for (const key of keys) if (key) this.userIds.set(key, id);
+    this.lastUserId = id;
+  }
+
+  /**
+   * A register, login or refresh answer: its new access token names the user the answer names
+   * (its user's id), else the user known by the login name or the refresh token sent.
+   */
+  private followUser(op: OperationId, fields: Readonly<Record<string, unknown>>, ex: Exchange): void {
+    if ((op !== 'register' && op !== 'login' && op !== 'refresh') || ex.status === null || ex.status >= 300) return;
+    const r = this.profile.response;
+    const access = op === 'refresh' ? pointer(ex.json, r.refreshAccess) : pointer(pointer(ex.json, r.authTokens), r.tokenAccess);
+    if (typeof access !== 'string') return;
+    const named = pointer(pointer(ex.json, op === 'register' ? r.authUser : op === 'login' ? r.loginUser : undefined), this.profile.user.id);
+    const by = op === 'login' ? fields.username : op === 'refresh' ? fields.refresh : undefined;
+    const id = typeof named === 'string' || typeof named === 'number' ? String(named) : typeof by === 'string' ? this.userIds.get(by) : undefined;
+    if (id) this.userIds.set(access, id);
+  }
+
+  /**
+   * The operation's URL. A `{id}` in its path is the user's: the one named by `pathUser`, else the
+   * credential's own; a request without a known token (an unauthenticated or forged-token probe)
+   * names the latest user the suite made, whom it must not reach either.
+   */
+  url(op: OperationId, credential?: Credential, pathUser?: string): string {
+    const path = this.operation(op).path;
+    if (!path.includes('{id}')) return new URL(path, this.baseUrl).toString();
+    const own = credential && 'token' in credential ? this.userIds.get(credential.token) : undefined;
+    const id = pathUser ?? own ?? this.lastUserId ?? '0';
+    return new URL(path.replaceAll('{id}', encodeURIComponent(id)), this.baseUrl).toString();
   }
 
   /** The wire name of a neutral request field of an operation. */
@@ -119,7 +159,7 @@ export class Api {
   /** Calls an operation; the check in progress records what it sent (its probe) and the status. */
   async call<Op extends OperationId>(op: Op, opts: CallOptions<Op> = {}): Promise<Exchange> {
     const operation = this.operation(op);
-    const url = new URL(this.url(op));
+    const url = new URL(this.url(op, opts.credential, opts.pathUser));
     for (const [name, value] of Object.entries(opts.query ?? {})) url.searchParams.append(name, value);
     const ex = await this.send(operation.method, url.toString(), {
       headers: { ...this.operationHeaders(op), ...this.authHeader(opts.credential) },
@@ -127,12 +167,13 @@ export class Api {
       retryOnRateLimit: opts.retryOnRateLimit,
     });
     currentScope()?.probes.push({ operation: op, fields: this.sentFields(op, opts), status: ex.status });
+    if (operationsOf(this.profile).some((o) => this.operation(o).path.includes('{id}'))) this.followUser(op, opts.fields ?? {}, ex);
     return { ...ex, operation: op };
   }
 
   /** Sends a hand-made body (malformed JSON, another content type) to an operation. */
   callRaw(op: OperationId, body: OutgoingBody, credential: Credential = null): Promise<Exchange> {
-    return probed(`${op} (raw body)`, this.send(this.operation(op).method, this.url(op), { headers: { ...this.operationHeaders(op), ...this.authHeader(credential) }, body }));
+    return probed(`${op} (raw body)`, this.send(this.operation(op).method, this.url(op, credential), { headers: { ...this.operationHeaders(op), ...this.authHeader(credential) }, body }));
   }
 
   /** Calls an operation's path with another method. */
