@@ -3,7 +3,7 @@ import { describe } from 'vitest';
 import { successStatuses } from '../helpers/wire/profile.js';
 import { check } from '../helpers/harness/check.js';
 import { fail } from '../helpers/checks.js';
-import { controlRequest, hammer, retryAfterSeconds } from '../helpers/flows/throttle.js';
+import { failedLogins, retryAfterSeconds } from '../helpers/flows/throttle.js';
 import { claimsOf } from '../helpers/wire/tokens.js';
 import { attemptLogin, loginId, newPassword } from '../helpers/flows/users.js';
 
@@ -35,7 +35,7 @@ describe.sequential('expiry', () => {
   check('ACC-CLK-003', async (t) => {
     const account = await t.registerUser();
     const wrong = newPassword(t.faker);
-    const result = await hammer(100, () => attemptLogin(t.api, loginId(t.profile, account), wrong, false), controlRequest(t.api, account.access));
+    const result = await failedLogins(t.api, account, wrong, 100);
     if (!result.throttled) throw new NotApplicable('no login was throttled within 100 attempts, so there is no window to wait out (see ACC-THR-001)');
     await t.clock.advance((retryAfterSeconds(result.throttled) ?? HOUR) + 1);
     // A 429 now is the subject (the lockout outlived its window), not a throttle to wait out.

@@ -1,20 +1,19 @@
 import { NotApplicable } from '../helpers/outcome.js';
 import { check, type CheckContext } from '../helpers/harness/check.js';
 import { fail } from '../helpers/checks.js';
-import { controlRequest, hammer, retryAfterSeconds, type Hammering } from '../helpers/flows/throttle.js';
-import { attemptLogin, loginId, newPassword, type Account } from '../helpers/flows/users.js';
+import { controlRequest, failedLogins, hammer, retryAfterSeconds, type Hammering } from '../helpers/flows/throttle.js';
+import { newPassword, type Account } from '../helpers/flows/users.js';
 
 /** NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one account. */
 const LOGIN_LIMIT = 100;
 const SEND_LIMIT = 30;
 
 function wrongLogins(t: CheckContext, account: Account): Promise<Hammering> {
-  const wrong = newPassword(t.faker);
-  return hammer(LOGIN_LIMIT, () => attemptLogin(t.api, loginId(t.profile, account), wrong, false), controlRequest(t.api, account.access));
+  return failedLogins(t.api, account, newPassword(t.faker), LOGIN_LIMIT);
 }
 
 function notThrottled(result: Hammering, what: string): never {
-  fail(`${result.attempts} ${what} in a row were never throttled (no 429)`, ...(result.last ? [result.last] : []));
+  fail(`${result.attempts} ${what} in a row were never throttled (no 429, and no lockout of the right password)`, ...(result.last ? [result.last] : []));
 }
 
 check('ACC-THR-001', async (t) => {
@@ -25,6 +24,7 @@ check('ACC-THR-001', async (t) => {
 check('ACC-THR-002', async (t) => {
   const result = await wrongLogins(t, await t.registerUser());
   if (!result.throttled) throw new NotApplicable(`no login was throttled within ${LOGIN_LIMIT} attempts, so there is no 429 to inspect (see ACC-THR-001)`);
+  if (result.lockout) throw new NotApplicable('the target throttles failed logins by locking the account, answering like a wrong password: there is no 429 to carry a Retry-After');
   if (retryAfterSeconds(result.throttled) === undefined) fail('the 429 answer carries no usable Retry-After header', result.throttled);
 });
 

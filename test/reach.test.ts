@@ -159,6 +159,24 @@ describe.concurrent('profiles that reach other APIs', () => {
     }
   });
 
+  test('throttling by lockout (no 429, the right password refused): ACC-THR-001 passes, a lockout for good and no lockout at all still fail', async () => {
+    const servers = await Promise.all(
+      [[], ['permanent-lockout'], ['no-login-throttling']].map((faults) => startReferenceServer({ hooks: true, quirks: ['lockout-throttling'], faults: faults as never[] })),
+    );
+    try {
+      const runs = await Promise.all(servers.map((s) => runCli(['--base-url', s.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--only', 'throttling,expiry'])));
+      const statuses = runs.map((run) => Object.fromEntries(run.summary().results.map((r) => [r.id, r.status])));
+      expect(runs[0]?.code, runs[0]?.stdout).toBe(0);
+      expect(statuses[0]?.['ACC-THR-001']).toBe('passed');
+      expect(runs[0]?.summary().results.find((r) => r.id === 'ACC-THR-002')?.message).toMatch(/not applicable: .*locking the account/);
+      expect(statuses[0]?.['ACC-CLK-003']).toBe('passed');
+      expect(statuses[1]?.['ACC-CLK-003']).toBe('warning');
+      expect(statuses[2]?.['ACC-THR-001']).toBe('failed');
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+
   test('a header naming an unset environment variable is one line and exit 2, naming the key', async () => {
     const run = await runCli(['--profile', profileFile(APP_HEADERS), '--list']);
     expect(run.code).toBe(2);

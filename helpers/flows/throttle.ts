@@ -13,6 +13,8 @@
 import { Inconclusive } from '../outcome.js';
 import type { Api } from '../wire/api.js';
 import { parseRetryAfter, THROTTLE_STATUSES, type Exchange } from '../wire/http.js';
+import { successStatuses } from '../wire/profile.js';
+import { attemptLogin, loginId, type Account } from './users.js';
 
 /** Answers that mean "throttled": Too Many Requests, or Locked for lockout schemes. */
 export const THROTTLED = [429, 423];
@@ -22,6 +24,8 @@ export interface Hammering {
   readonly throttled?: Exchange;
   readonly attempts: number;
   readonly last?: Exchange;
+  /** The throttle is a lockout: no 429 or 423, but the right password refused afterwards. */
+  readonly lockout?: boolean;
 }
 
 /** Throttled answers that were not the subject's own, tolerated before the check gives up as inconclusive. */
@@ -73,4 +77,22 @@ export async function hammer(limit: number, send: (i: number) => Promise<Exchang
 /** Seconds to wait according to Retry-After (delta-seconds or an HTTP date); undefined when absent. */
 export function retryAfterSeconds(ex: Exchange): number | undefined {
   return parseRetryAfter(ex.headers['retry-after']);
+}
+
+/**
+ * Failed logins for one account, up to `limit`, until throttled. Where no answer was throttled
+ * (429, 423), a lockout is looked for, as stacks that lock the account answer every login like a
+ * wrong password (Parse Server's accountLockout, django-axes): the right password, refused now
+ * while the account's own token still reads it, is the lockout. It is sent once, at the end: a
+ * success would reset the failure count of many lockout schemes.
+ */
+export async function failedLogins(api: Api, account: Account, wrong: string, limit: number): Promise<Hammering> {
+  const control = controlRequest(api, account.access);
+  const result = await hammer(limit, () => attemptLogin(api, loginId(api.profile, account), wrong, false), control);
+  if (result.throttled || result.last?.status === null) return result;
+  const right = await attemptLogin(api, loginId(api.profile, account), account.password, false);
+  if (right.status === null || successStatuses(api.profile, 'login').includes(right.status) || isThrottled(right)) return result;
+  const other = await control();
+  if (other.status === null || other.status >= 300) return result;
+  return { throttled: right, attempts: result.attempts, last: right, lockout: true };
 }

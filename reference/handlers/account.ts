@@ -8,7 +8,7 @@ import { serializeUser } from '../serialize.js';
 import type { User } from '../store.js';
 import { issuePair, issueToken, verifyToken, type TokenClaims, type TokenType } from '../tokens.js';
 import { phoneProblems, type FieldReader } from '../validation.js';
-import { applyPrivileged, checkEmailFree, crashOnHostileInput, FLAGS, openWallet, raceWindow, readEmail, readPasswordPair, readRole, throttledLogin } from './common.js';
+import { applyPrivileged, checkEmailFree, crashOnHostileInput, FLAGS, openWallet, raceWindow, readEmail, readPasswordPair, readRole, lockedOutLogin, throttledLogin } from './common.js';
 
 const REGISTER_PASSWORD = { password: 'password', confirm: 'password_confirm', lengthFault: 'password-length-unchecked', confirmFault: 'password-confirm-unchecked' } as const;
 const MAX_NAME_LENGTH = 255;
@@ -116,7 +116,10 @@ export async function login(ctx: Ctx): Promise<Success> {
   });
   // Failed logins are counted per account, whichever identifier names it.
   const account = ctx.store.findByIdentifier(username);
-  const user = await throttledLogin(ctx, account, username, () => checkCredentials(ctx, username, account, password));
+  const verify = () => checkCredentials(ctx, username, account, password);
+  const user = ctx.quirk('lockout-throttling')
+    ? await lockedOutLogin(ctx, account, username, verify, () => loginRefused(ctx, ctx.fault('wrong-password-400') ? 400 : 401, 'password'))
+    : await throttledLogin(ctx, account, username, verify);
   const accessKey = ctx.fault('login-token-unusable') ? ctx.state.keys.bad : undefined;
   return ok(ctx.t.loggedIn, { user: serializeUser(ctx, user), tokens: issuePair(ctx, user, accessKey) });
 }

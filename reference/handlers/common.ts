@@ -1,7 +1,7 @@
 /** Pieces several endpoints share: the caller, throttling, races, passwords, emails, roles, wallets. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Ctx } from '../context.js';
-import { crash, throttled } from '../errors.js';
+import { crash, throttled, type ApiError } from '../errors.js';
 import type { FaultName } from '../faults.js';
 import { hashPassword } from '../passwords.js';
 import type { Rate } from '../ratelimit.js';
@@ -205,6 +205,24 @@ export async function throttledLogin(ctx: Ctx, account: User | undefined, name: 
   checkThrottle(ctx, throttle);
   try {
     return await verify();
+  } catch (error) {
+    countAttempt(ctx, throttle);
+    throw error;
+  }
+}
+
+/**
+ * Quirk lockout-throttling: past the limit the account is locked, as Parse Server's
+ * accountLockout and django-axes do: every login is refused like a wrong password, the right one
+ * included, until the window ends. No 429.
+ */
+export async function lockedOutLogin(ctx: Ctx, account: User | undefined, name: string, verify: () => Promise<User>, refused: () => ApiError): Promise<User> {
+  const throttle = throttleFor(ctx, 'login', account ? `user:${account.id}` : `name:${name.toLowerCase()}`);
+  const locked = throttle.on && ctx.state.limiter.retryAfter(throttle.key, throttle.rate, ctx.now()) > 0;
+  try {
+    const user = await verify();
+    if (locked) throw refused();
+    return user;
   } catch (error) {
     countAttempt(ctx, throttle);
     throw error;
