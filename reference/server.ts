@@ -159,6 +159,11 @@ export async function startReferenceServer(options: ReferenceOptions = {}): Prom
   const server = createServer((req, res) => {
     handle(state, req, res).catch(() => res.destroy());
   });
+  // Idle connections stay open for a minute (Node's default is 5 s). On a loaded machine a
+  // client's event loop may stall past a short server timeout and send on a connection the
+  // server is just closing: "closed before a complete response", a verdict about the machine.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 61_000;
   server.on('clientError', (error: Error & { code?: string }, socket: Socket) => answerClientError(dialect, error, socket));
   const address = await listen(server, host, options.port ?? 0);
   state.fallbackHost = reachableHost(host, address.port);
