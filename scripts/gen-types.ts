@@ -92,7 +92,10 @@ function typeOf(schema: Schema, indent = ''): string {
   return types
     .map((type) => {
       if (type === 'object') return objectType(schema, indent);
-      if (type === 'array') return `readonly ${schema.items ? typeOf(schema.items, indent) : 'unknown'}[]`;
+      if (type === 'array') {
+        const item = schema.items ? typeOf(schema.items, indent) : 'unknown';
+        return `readonly ${item.includes(' | ') ? `(${item})` : item}[]`;
+      }
       const primitive = PRIMITIVES[type];
       if (!primitive) throw new Error(`gen-types: unsupported type ${type}`);
       return primitive;

@@ -177,6 +177,22 @@ describe.concurrent('profiles that reach other APIs', () => {
     }
   });
 
+  test("request fields drawn from the signed-in user (send-OTP takes the user's email): the OTP checks pass, and fail without it", async () => {
+    const server = await startReferenceServer({ hooks: true, quirks: ['send-otp-needs-email'] });
+    try {
+      const profile = profileFile({ extends: 'tasklink', name: 'tasklink-otp-email', request: { sendOtp: { email: 'email' } }, operations: { sendOtp: { fromUser: ['email'] } } });
+      const args = ['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--only', 'otp,profile'];
+      const run = await runCli([...args, '--profile', profile]);
+      expect(run.code, run.stdout).toBe(0);
+      expectHonest(run.summary());
+      expect(run.summary().results.find((r) => r.id === 'ACC-OTP-004')?.status).toBe('passed');
+      const without = await runCli(args);
+      expect(without.summary().results.find((r) => r.id === 'ACC-OTP-001')?.status).toBe('failed');
+    } finally {
+      await server.close();
+    }
+  });
+
   test('a header naming an unset environment variable is one line and exit 2, naming the key', async () => {
     const run = await runCli(['--profile', profileFile(APP_HEADERS), '--list']);
     expect(run.code).toBe(2);

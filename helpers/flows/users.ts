@@ -133,7 +133,7 @@ export async function registerUser(api: Api, checks: Checks, faker: Faker, overr
     await provision(input);
     const { ex, tokens } = await logIn(api, checks, loginId(api.profile, input), input.password);
     const id = await provisionedId(api, ex, tokens);
-    api.rememberUser(id, [tokens.access, tokens.refresh, loginId(api.profile, input)]);
+    api.rememberUser({ id, email: input.email, phone: input.phone, username: input.username }, [tokens.access, tokens.refresh, loginId(api.profile, input)]);
     return { ...input, id, ...tokens, provisioned: true };
   }
   const ex = await api.call('register', { fields: registerFields(input) });
@@ -151,7 +151,7 @@ export async function registerUser(api: Api, checks: Checks, faker: Faker, overr
   // Some stacks (djoser) register without issuing tokens: log in, as their apps do.
   const tokens = tokensOf(api, ex) ?? (await loginAs(api, checks, loginId(api.profile, input), input.password));
   const userId = answersUser ? String(id) : await currentUserId(api, tokens);
-  api.rememberUser(userId, [tokens.access, tokens.refresh, loginId(api.profile, input)]);
+  api.rememberUser({ id: userId, email: input.email, phone: input.phone, username: input.username }, [tokens.access, tokens.refresh, loginId(api.profile, input)]);
   return { ...input, id: userId, ...tokens };
 }
 

@@ -51,6 +51,14 @@ function expandedHeaders(headers: Readonly<Record<string, string>> | undefined):
   return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), expandEnv(value)]));
 }
 
+/** What the suite knows of the user a token belongs to. */
+export interface KnownUser {
+  readonly id: string;
+  readonly email?: string;
+  readonly phone?: string;
+  readonly username?: string;
+}
+
 export class Api {
   constructor(
     readonly client: HttpClient,
@@ -65,33 +73,47 @@ export class Api {
     return found;
   }
 
-  /** Access token, refresh token or login name → the id of its user, for paths that name the user (`users/{id}`). */
-  private readonly userIds = new Map<string, string>();
-  private lastUserId: string | undefined;
+  /** Access token, refresh token or login name → its user, for paths that name the user (`users/{id}`) and fields drawn from the user. */
+  private readonly users = new Map<string, KnownUser>();
+  private lastUser: KnownUser | undefined;
 
   /**
-   * Remembers whose tokens these are, so that a path naming the user (`PUT users/{id}`) can be
-   * filled in; later logins by that name and refreshes of that token are followed in `call`.
+   * Remembers whose tokens these are, so that a path naming the user (`PUT users/{id}`) and the
+   * fields an operation draws from the signed-in user (`fromUser`) can be filled in; later logins
+   * by that name and refreshes of that token are followed in `call`.
    */
-  rememberUser(id: string, keys: readonly (string | undefined)[]): void {
-    if (!id) return;
-    for (const key of keys) if (key) this.userIds.set(key, id);
-    this.lastUserId = id;
+  rememberUser(user: KnownUser, keys: readonly (string | undefined)[]): void {
+    for (const key of keys) if (key) this.users.set(key, user);
+    this.lastUser = user;
+  }
+
+  /** Whether the profile needs to know whose token a request carries. */
+  private followsUsers(): boolean {
+    return operationsOf(this.profile).some((op) => this.operation(op).path.includes('{id}') || (this.operation(op).fromUser?.length ?? 0) > 0);
   }
 
   /**
-   * A register, login or refresh answer: its new access token names the user the answer names
-   * (its user's id), else the user known by the login name or the refresh token sent.
+   * A register, login or refresh answer: its new access token is the user's the answer names
+   * (with the values the registration sent), else the user known by the login name or the
+   * refresh token sent.
    */
   private followUser(op: OperationId, fields: Readonly<Record<string, unknown>>, ex: Exchange): void {
     if ((op !== 'register' && op !== 'login' && op !== 'refresh') || ex.status === null || ex.status >= 300) return;
     const r = this.profile.response;
     const access = op === 'refresh' ? pointer(ex.json, r.refreshAccess) : pointer(pointer(ex.json, r.authTokens), r.tokenAccess);
     if (typeof access !== 'string') return;
-    const named = pointer(pointer(ex.json, op === 'register' ? r.authUser : op === 'login' ? r.loginUser : undefined), this.profile.user.id);
     const by = op === 'login' ? fields.username : op === 'refresh' ? fields.refresh : undefined;
-    const id = typeof named === 'string' || typeof named === 'number' ? String(named) : typeof by === 'string' ? this.userIds.get(by) : undefined;
-    if (id) this.userIds.set(access, id);
+    const known = typeof by === 'string' ? this.users.get(by) : undefined;
+    const named = pointer(pointer(ex.json, op === 'register' ? r.authUser : op === 'login' ? r.loginUser : undefined), this.profile.user.id);
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const sent = op === 'register' ? { email: text(fields.email), phone: text(fields.phone), username: text(fields.username) } : {};
+    if (known) this.users.set(access, known);
+    else if (typeof named === 'string' || typeof named === 'number') this.users.set(access, { id: String(named), ...sent });
+  }
+
+  /** The user whose token a credential carries, when the suite knows it. */
+  private userOf(credential: Credential | undefined): KnownUser | undefined {
+    return credential && 'token' in credential ? this.users.get(credential.token) : undefined;
   }
 
   /**
@@ -102,8 +124,7 @@ export class Api {
   url(op: OperationId, credential?: Credential, pathUser?: string): string {
     const path = this.operation(op).path;
     if (!path.includes('{id}')) return new URL(path, this.baseUrl).toString();
-    const own = credential && 'token' in credential ? this.userIds.get(credential.token) : undefined;
-    const id = pathUser ?? own ?? this.lastUserId ?? '0';
+    const id = pathUser ?? this.userOf(credential)?.id ?? this.lastUser?.id ?? '0';
     return new URL(path.replaceAll('{id}', encodeURIComponent(id)), this.baseUrl).toString();
   }
 
@@ -141,6 +162,13 @@ export class Api {
     // Neutral fields the dialect does not name are not sent: a seed-003 registration has no phone.
     const names: Readonly<Record<string, string>> = this.profile.request[op] ?? {};
     for (const [field, value] of Object.entries(opts.fields ?? {})) if (value !== undefined && names[field]) flat[names[field]] = value;
+    // Fields the operation draws from the signed-in user (better-auth's send-OTP takes the user's email), unless the check sends them.
+    const user = this.userOf(opts.credential);
+    for (const field of this.operation(op).fromUser ?? []) {
+      const wire = names[field];
+      const value = user?.[field];
+      if (wire && !(wire in flat) && value !== undefined) flat[wire] = value;
+    }
     // Constants the dialect wants on every call (a device type): sent unless a field already is.
     for (const [wire, value] of Object.entries(this.profile.constants?.[op] ?? {})) if (!(wire in flat)) flat[wire] = typeof value === 'string' ? expandEnv(value) : value;
     for (const [field, value] of Object.entries(opts.privileged ?? {})) {
@@ -167,7 +195,7 @@ export class Api {
       retryOnRateLimit: opts.retryOnRateLimit,
     });
     currentScope()?.probes.push({ operation: op, fields: this.sentFields(op, opts), status: ex.status });
-    if (operationsOf(this.profile).some((o) => this.operation(o).path.includes('{id}'))) this.followUser(op, opts.fields ?? {}, ex);
+    if (this.followsUsers()) this.followUser(op, opts.fields ?? {}, ex);
     return { ...ex, operation: op };
   }
 

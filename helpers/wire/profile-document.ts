@@ -27,6 +27,8 @@ export interface Operation {
     /** The JSON body of that answer, compared whole (null for better-auth's get-session). */
     readonly body: unknown;
   };
+  /** Request fields this operation takes from the signed-in user's own values when a check does not send them (better-auth's send-OTP needs the user's email). Each must also be mapped in request. */
+  readonly fromUser?: readonly ('email' | 'phone' | 'username')[];
 }
 
 /** Kinds of refusal whose status differs between dialects (bad login: 401 or 400, ...). */

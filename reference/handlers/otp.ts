@@ -23,6 +23,8 @@ export async function sendOtp(ctx: Ctx): Promise<Success> {
   const r = ctx.reader();
   const type = r.choice('type', CHANNELS, { required: true, unchecked: ctx.fault('otp-type-unchecked') });
   if (type !== undefined && isChannel(type) && ctx.fault(SEND_BROKEN[type])) r.fail('type', ctx.t.invalidChoice(type));
+  // Quirk send-otp-needs-email: the request names the signed-in user's email, as better-auth's send-verification-otp does.
+  if (ctx.quirk('send-otp-needs-email') && ctx.body.email !== user.email) r.fail('email', ctx.t.invalidChoice(String(ctx.body.email ?? '')));
   const { channel } = r.bag.required(ctx.t.validationFailed, { channel: type });
   spendAttempt(ctx, throttleFor(ctx, 'otp-send', user.id));
   const record = isChannel(channel) ? issueOtp(ctx, user.id, channel, 'verify') : undefined;
