@@ -79,7 +79,7 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
   async function runApi(ctx: Ctx, route: ApiRoute): Promise<Outgoing> {
     const refused = checkMethod(ctx, route.methods);
     if (refused) return refused;
-    if (route.auth) authenticate(ctx, route.anonymousFault);
+    if (route.auth) await authenticate(ctx, route.anonymousFault);
     await readBody(ctx, route.body);
     ctx.state.secrets.notePasswords(ctx.body);
     return speech.success(ctx, withSessionExtras(ctx, await route.handle(ctx)));
