@@ -150,6 +150,15 @@ export const FAULTS = {
   'long-lived-access-token': { description: 'access tokens live 24 hours', trips: ['ACC-TOK-002'] },
   'no-www-authenticate': { description: '401 answers carry no WWW-Authenticate header', trips: ['ACC-TOK-003'] },
 
+  // JWT attacks
+  'accepts-alg-none-any-case': { description: 'a blocklist refuses alg "none" but accepts unsigned tokens whose alg is "None", "NONE" or "nOnE"', trips: ['ACC-JWT-001'] },
+  'accepts-empty-key': { description: 'protected endpoints also accept a token whose HS256 MAC was made with an empty key (so the kid-named empty keys pass too)', trips: ['ACC-JWT-002', 'ACC-JWT-004'] },
+  'weak-signing-key': { description: 'tokens are signed with "your-256-bit-secret" (the jwt.io example secret)', trips: ['ACC-JWT-003'] },
+  'kid-path-traversal': { description: 'the HS256 key is read from the file the kid header names, so ../../dev/null is an empty key', trips: ['ACC-JWT-004'] },
+  'trusts-jku': { description: 'an RS256 token is verified with the key of the JWK Set its own jku or x5u header points at', trips: ['ACC-JWT-005'] },
+  'iat-not-numeric': { description: 'issued tokens carry iat as an ISO date string', trips: ['ACC-JWT-006'] },
+  'refresh-never-expires': { description: 'refresh tokens carry no exp and are accepted without one', trips: ['ACC-JWT-007'] },
+
   // Sessions
   'tokens-survive-password-change': { description: 'access tokens issued before a password change keep working', trips: ['ACC-SES-001'] },
   'refresh-survives-password-change': { description: 'refresh tokens issued before a password change keep working', trips: ['ACC-SES-002'] },
@@ -203,6 +212,8 @@ export const FAULTS = {
   'ignores-token-expiry': { description: 'expired access tokens are accepted', trips: ['ACC-CLK-001'] },
   'otp-never-expires': { description: 'verification codes never expire', trips: ['ACC-CLK-002'] },
   'permanent-lockout': { description: 'an account throttled for failed logins stays locked for good', trips: ['ACC-CLK-003'] },
+  'ignores-refresh-expiry': { description: 'refresh accepts refresh tokens past their exp', trips: ['ACC-CLK-004'] },
+  'ignores-token-nbf': { description: 'protected endpoints accept access tokens before their nbf', trips: ['ACC-CLK-005'] },
 } as const satisfies Record<string, Fault>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -3,7 +3,9 @@
  * the server, never chosen by the token (RFC 8725 §3.1). Fault switches relax it through the
  * options, never here.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { isPlainObject } from './validation.js';
 
 export class TokenError extends Error {
@@ -30,7 +32,22 @@ export interface VerifyOptions {
   readonly allowShortSignature?: boolean;
   /** Fault `ignores-token-expiry`: exp is not looked at. */
   readonly ignoreExpiry?: boolean;
+  /** Fault `accepts-alg-none-any-case`: a blocklist refuses alg "none" but lets "None", "NONE"... through unsigned. */
+  readonly allowAlgNoneAnyCase?: boolean;
+  /** Fault `accepts-empty-key`: a MAC made with an empty key also passes. */
+  readonly acceptEmptyKey?: boolean;
+  /** Fault `kid-path-traversal`: the key is read from the file the kid header names, under a key directory. */
+  readonly kidFromFile?: boolean;
+  /** Fault `trusts-jku`: the public key the token's jku header pointed at (fetched by the caller); RS256 tokens verify with it. */
+  readonly headerKey?: KeyObject;
+  /** Fault `ignores-token-nbf`: nbf is not looked at. */
+  readonly ignoreNotBefore?: boolean;
+  /** Fault `refresh-never-expires`: a token without exp passes. */
+  readonly allowNoExpiry?: boolean;
 }
+
+/** Where the `kid-path-traversal` fault looks keys up: a kid is a file name under it. */
+const KID_DIR = '/var/lib/reference-keys';
 
 const SEGMENT = /^[A-Za-z0-9_-]*$/;
 
@@ -66,28 +83,60 @@ export function decodeJwt(token: string): Decoded {
   return { header: decodeSegment(header), payload: decodeSegment(payload), signingInput: `${header}.${payload}`, signature };
 }
 
-function checkSignature(token: Decoded, options: VerifyOptions): void {
-  if (token.header.alg === 'none' && options.allowAlgNone) return;
-  if (token.header.alg !== 'HS256') throw new TokenError('Token algorithm is not allowed');
-  if (options.skipSignature) return;
-  // Compared as base64url text, not decoded bytes: the last character of a 32-byte MAC carries
-  // padding bits, so a tampered last character could decode to the same bytes.
-  const full = Buffer.from(mac(token.signingInput, options.key));
-  const given = Buffer.from(token.signature);
-  const expected = options.allowShortSignature ? full.subarray(0, given.length) : full;
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TokenError('Token signature is invalid');
+function sameText(given: string, expected: Buffer): boolean {
+  const bytes = Buffer.from(given);
+  return bytes.length === expected.length && timingSafeEqual(bytes, expected);
 }
 
-function checkExpiry(payload: Claims, nowMs: number): void {
+/** The key a kid names as a file (fault `kid-path-traversal`): "../../dev/null" reads as an empty key. */
+function kidKey(kid: unknown): Buffer {
+  if (typeof kid !== 'string') throw new TokenError('Token names no key');
+  try {
+    return readFileSync(resolve(KID_DIR, kid));
+  } catch {
+    throw new TokenError('Token names an unknown key');
+  }
+}
+
+function checkSignature(token: Decoded, options: VerifyOptions): void {
+  const { alg } = token.header;
+  if (alg === 'none' && options.allowAlgNone) return;
+  if (typeof alg === 'string' && alg !== 'none' && alg.toLowerCase() === 'none' && options.allowAlgNoneAnyCase) return;
+  if (alg === 'RS256' && options.headerKey) {
+    if (!verify('sha256', Buffer.from(token.signingInput), options.headerKey, Buffer.from(token.signature, 'base64url'))) throw new TokenError('Token signature is invalid');
+    return;
+  }
+  if (alg !== 'HS256') throw new TokenError('Token algorithm is not allowed');
+  if (options.skipSignature) return;
+  if (options.acceptEmptyKey && sameText(token.signature, Buffer.from(mac(token.signingInput, Buffer.alloc(0))))) return;
+  const key = options.kidFromFile && token.header.kid !== undefined ? kidKey(token.header.kid) : options.key;
+  // Compared as base64url text, not decoded bytes: the last character of a 32-byte MAC carries
+  // padding bits, so a tampered last character could decode to the same bytes.
+  const full = Buffer.from(mac(token.signingInput, key));
+  const expected = options.allowShortSignature ? full.subarray(0, token.signature.length) : full;
+  if (!sameText(token.signature, expected)) throw new TokenError('Token signature is invalid');
+}
+
+function checkExpiry(payload: Claims, nowMs: number, allowNoExpiry: boolean): void {
   const exp = payload.exp;
+  if (exp === undefined && allowNoExpiry) return;
   if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new TokenError('Token has no expiry');
   if (exp * 1000 <= nowMs) throw new TokenError('Token is expired');
+}
+
+/** RFC 7519 §4.1.5: a token MUST NOT be accepted before its nbf. */
+function checkNotBefore(payload: Claims, nowMs: number): void {
+  const nbf = payload.nbf;
+  if (nbf === undefined) return;
+  if (typeof nbf !== 'number' || !Number.isFinite(nbf)) throw new TokenError('Token is malformed');
+  if (nowMs < nbf * 1000) throw new TokenError('Token is not yet valid');
 }
 
 export function verifyJwt(token: string, options: VerifyOptions): Claims {
   const decoded = decodeJwt(token);
   checkSignature(decoded, options);
-  if (!options.ignoreExpiry) checkExpiry(decoded.payload, options.nowMs);
+  if (!options.ignoreExpiry) checkExpiry(decoded.payload, options.nowMs, options.allowNoExpiry ?? false);
+  if (!options.ignoreNotBefore) checkNotBefore(decoded.payload, options.nowMs);
   return decoded.payload;
 }
 

@@ -84,7 +84,7 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
     if (refused) return refused;
     if (route.auth) {
       try {
-        authenticate(ctx, route.anonymousFault);
+        await authenticate(ctx, route.anonymousFault);
       } catch (error) {
         // Quirk me-null-when-signed-out: the current user of a signed-out request is null, as
         // better-auth's get-session answers, not a 401.

@@ -135,20 +135,24 @@ function globalRateLimit(dialect: Dialect, handle: Handler): Handler {
   };
 }
 
+const WEAK_SIGNING_KEY = 'your-256-bit-secret';
+
 export async function startReferenceServer(options: ReferenceOptions = {}): Promise<ReferenceServer> {
   const host = options.host ?? '127.0.0.1';
   const name = options.dialect ?? 'tasklink';
   if (!isDialectName(name)) throw new Error(`unknown dialect '${String(name)}'`);
   const dialect: Dialect = DIALECTS[name];
   const quirks = checkedNames(options.quirks ?? [], isQuirkName, 'quirk', { name, has: dialect.quirks });
+  const faults = checkedNames(options.faults ?? [], isFaultName, 'fault', { name, has: dialect.faults });
   const state: ServerState = {
     store: new Store(dialect.numericIds || quirks.has('numeric-ids')),
     clock: new Clock(),
     limiter: new RateLimiter(),
     secrets: new Secrets(),
     // Random per server: tokens never outlive the process, and one server's tokens mean nothing to another.
-    keys: { good: randomBytes(32), bad: randomBytes(32) },
-    faults: checkedNames(options.faults ?? [], isFaultName, 'fault', { name, has: dialect.faults }),
+    // Fault `weak-signing-key`: jwt.io's example secret, the first entry of many public wordlists.
+    keys: { good: faults.has('weak-signing-key') ? Buffer.from(WEAK_SIGNING_KEY) : randomBytes(32), bad: randomBytes(32) },
+    faults,
     quirks,
     basePath: normalizeBasePath(options.basePath ?? dialect.basePath),
     hooks: options.hooks ?? false,

@@ -1,10 +1,11 @@
 /**
- * simplejwt-style tokens: HS256 with claims token_type, exp, iat, jti and user_id. Access
+ * simplejwt-style tokens: HS256 with claims token_type, exp, nbf, iat, jti and user_id (nbf is
+ * the issue time: RFC 7519 lets a token carry it, and then it must be honoured). Access
  * tokens live 5 minutes and refresh tokens 1 day (simplejwt's defaults). A private claim
  * `iat_ms` lets a password change refuse older tokens while a token issued right after it,
  * in the same second, still works. The expiry is judged on the server clock.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import type { Ctx } from './context.js';
 import type { ApiError } from './errors.js';
 import { TokenError, verifyJwt, signHs256, type Claims } from './jwt.js';
@@ -35,6 +36,11 @@ export interface TokenPolicy {
   readonly allowAlgNone?: boolean;
   readonly allowShortSignature?: boolean;
   readonly ignoreExpiry?: boolean;
+  readonly allowAlgNoneAnyCase?: boolean;
+  readonly acceptEmptyKey?: boolean;
+  readonly kidFromFile?: boolean;
+  readonly headerKey?: KeyObject;
+  readonly ignoreNotBefore?: boolean;
   readonly invalid: () => ApiError;
 }
 
@@ -42,7 +48,11 @@ export function issueToken(ctx: Ctx, type: TokenType, user: User, key: Buffer = 
   const nowMs = ctx.now();
   const iat = Math.floor(nowMs / 1000);
   const lifetime = type === 'access' && ctx.fault('long-lived-access-token') ? DAY_S : LIFETIME_S[type];
-  const claims = { token_type: type, exp: iat + lifetime, iat, jti: randomBytes(16).toString('hex'), user_id: user.id, iat_ms: nowMs };
+  // Fault `iat-not-numeric`: iat as an ISO date string, not a NumericDate (the server reads iat_ms).
+  const issuedAt = ctx.fault('iat-not-numeric') ? new Date(iat * 1000).toISOString() : iat;
+  // Fault `refresh-never-expires`: refresh tokens carry no exp at all.
+  const exp = type === 'refresh' && ctx.fault('refresh-never-expires') ? undefined : iat + lifetime;
+  const claims = { token_type: type, exp, nbf: iat, iat: issuedAt, jti: randomBytes(16).toString('hex'), user_id: user.id, iat_ms: nowMs };
   return ctx.state.secrets.noteToken(signHs256(claims, key));
 }
 
@@ -67,7 +77,7 @@ function tokenUser(ctx: Ctx, claims: TokenClaims): User | undefined {
 export function verifyToken(ctx: Ctx, token: string, policy: TokenPolicy): { user: User; claims: TokenClaims } {
   let payload: Claims;
   try {
-    payload = verifyJwt(token, { ...policy, key: ctx.state.keys.good, nowMs: ctx.now() });
+    payload = verifyJwt(token, { ...policy, key: ctx.state.keys.good, nowMs: ctx.now(), allowNoExpiry: ctx.fault('refresh-never-expires') });
   } catch (error) {
     if (error instanceof TokenError) throw policy.invalid();
     throw error;

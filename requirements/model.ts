@@ -41,6 +41,7 @@ export const FLOWS = [
   'races',
   'throttling',
   'expiry',
+  'jwt',
 ] as const;
 export type Flow = (typeof FLOWS)[number];
 

@@ -8,6 +8,9 @@ import { claimsOf } from '../helpers/wire/tokens.js';
 import { attemptLogin, loginId, newPassword } from '../helpers/flows/users.js';
 
 const HOUR = 3600;
+const DAY = 24 * HOUR;
+/** Ten years: how far the refresh-expiry check moves a clock at most. */
+const MAX_LIFETIME_S = 3650 * DAY;
 
 // Each check moves the target's clock: they run one after the other, alone on the target.
 describe.sequential('expiry', () => {
@@ -42,5 +45,34 @@ describe.sequential('expiry', () => {
     const ex = await attemptLogin(t.api, loginId(t.profile, account), account.password, false);
     const ok = successStatuses(t.profile, 'login');
     if (ex.status === null || !ok.includes(ex.status)) fail(`the account stays locked after the throttling window: the right password answers ${ex.status ?? ex.failure}`, ex);
+  });
+
+  check('ACC-CLK-004', async (t) => {
+    const account = await t.registerUser();
+    const claims = claimsOf(account.refresh);
+    if (!claims) throw new NotApplicable('the refresh token is not a JWT: its lifetime cannot be read');
+    const { exp, iat } = claims;
+    if (typeof exp !== 'number') throw new NotApplicable('the refresh token carries no numeric exp (see ACC-JWT-007): there is no expiry to go past');
+    if (typeof iat !== 'number') throw new NotApplicable("the refresh token carries no numeric iat: how far its exp lies ahead of the target's clock cannot be told");
+    if (exp - iat > MAX_LIFETIME_S) throw new NotApplicable(`the refresh token lives ${Math.round((exp - iat) / DAY)} days: further than the check moves a clock`);
+    await t.clock.advance(Math.max(exp - iat, 0) + 60);
+    t.checks.expectRefused(await t.api.call('refresh', { fields: { refresh: account.refresh } }), 'unauthorized');
+  });
+
+  check('ACC-CLK-005', async (t) => {
+    const account = await t.registerUser();
+    const claims = claimsOf(account.access);
+    if (!claims) throw new NotApplicable('the access token is not a JWT: it carries no nbf');
+    const { nbf, iat } = claims;
+    if (nbf === undefined) throw new NotApplicable('the access token carries no nbf claim: there is no not-before time to use it ahead of');
+    if (typeof nbf !== 'number') throw new NotApplicable('the access token\'s nbf is not a number (see ACC-JWT-006)');
+    // An hour before nbf, far past any clock-skew leeway; the clock goes back where it was after.
+    const back = HOUR + (typeof iat === 'number' ? Math.max(0, iat - nbf) : 0);
+    await t.clock.advance(-back);
+    try {
+      t.checks.expectRefusalStatus(await t.api.call('me', { credential: { token: account.access } }), 'unauthorized');
+    } finally {
+      await t.clock.advance(back);
+    }
   });
 });

@@ -42,7 +42,7 @@ declare module 'vitest' {
 
 export interface Clock {
   readonly available: boolean;
-  /** Moves the target's clock forward. */
+  /** Moves the target's clock forward (back, by a negative number: the nbf check goes back and returns). */
   advance(seconds: number): Promise<void>;
 }
 

@@ -77,6 +77,8 @@ export const FLUTTER_AUTH_FAULTS = [
   'no-login-throttling',
   'no-retry-after',
   'no-reset-send-throttling',
+  'weak-signing-key',
+  'iat-not-numeric',
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */

@@ -119,7 +119,7 @@ export async function refresh(ctx: Ctx): Promise<Success> {
   const { token } = r.bag.required(ctx.t.validationFailed, { token: r.string('refresh_token', { required: true, allowBlank: true, trim: false }) });
   if (ctx.fault('refresh-garbage-500') && !isJwt(token)) crash('refresh-garbage-500');
   const types: TokenType[] = ctx.fault('refresh-accepts-access-token') ? ['refresh', 'access'] : ['refresh'];
-  const { user } = verifyToken(ctx, token, { types, skipSignature: ctx.fault('refresh-ignores-signature'), invalid: () => unauthorized(ctx.t, ctx.t.refreshInvalid) });
+  const { user } = verifyToken(ctx, token, { types, skipSignature: ctx.fault('refresh-ignores-signature'), ignoreExpiry: ctx.fault('ignores-refresh-expiry'), invalid: () => unauthorized(ctx.t, ctx.t.refreshInvalid) });
   if (ctx.fault('refresh-broken')) crash('refresh-broken');
   const key = ctx.fault('refresh-access-unusable') ? ctx.state.keys.bad : ctx.state.keys.good;
   return ok(ctx.t.refreshed, { access_token: issueToken(ctx, 'access', user, key) });

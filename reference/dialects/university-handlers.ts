@@ -97,7 +97,7 @@ export async function login(ctx: Ctx): Promise<Success> {
 }
 
 /** A refresh token, not yet blacklisted; `invalid` answers anything else (`blacklisted` one that was logged out). */
-function liveRefresh(ctx: Ctx, token: string, policy: { types: TokenType[]; skipSignature?: boolean; invalid: () => SeedError; blacklisted?: () => SeedError }): { user: User; claims: TokenClaims } {
+function liveRefresh(ctx: Ctx, token: string, policy: { types: TokenType[]; skipSignature?: boolean; ignoreExpiry?: boolean; invalid: () => SeedError; blacklisted?: () => SeedError }): { user: User; claims: TokenClaims } {
   const verified = verifyToken(ctx, token, policy);
   if (ctx.store.revokedJtis.has(verified.claims.jti)) throw (policy.blacklisted ?? policy.invalid)();
   return verified;
@@ -143,7 +143,7 @@ export async function refresh(ctx: Ctx): Promise<Success> {
   if (ctx.fault('refresh-garbage-500') && !isJwt(token)) crash('refresh-garbage-500');
   const invalid = (): SeedError => new SeedError(401, texts.refreshInvalid, {}, BEARER_CHALLENGE);
   const types: TokenType[] = ctx.fault('refresh-accepts-access-token') ? ['refresh', 'access'] : ['refresh'];
-  const { user } = liveRefresh(ctx, token, { types, skipSignature: ctx.fault('refresh-ignores-signature'), invalid });
+  const { user } = liveRefresh(ctx, token, { types, skipSignature: ctx.fault('refresh-ignores-signature'), ignoreExpiry: ctx.fault('ignores-refresh-expiry'), invalid });
   if (ctx.fault('refresh-broken')) crash('refresh-broken');
   const key = ctx.fault('refresh-access-unusable') ? ctx.state.keys.bad : ctx.state.keys.good;
   return ok('', { access_token: issueToken(ctx, 'access', user, key) });

@@ -66,6 +66,15 @@ export const UNIVERSITY_FAULTS = [
   'no-retry-after',
   'ignores-token-expiry',
   'permanent-lockout',
+  'accepts-alg-none-any-case',
+  'accepts-empty-key',
+  'weak-signing-key',
+  'kid-path-traversal',
+  'trusts-jku',
+  'iat-not-numeric',
+  'refresh-never-expires',
+  'ignores-refresh-expiry',
+  'ignores-token-nbf',
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */

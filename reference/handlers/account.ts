@@ -141,7 +141,7 @@ export async function refresh(ctx: Ctx): Promise<Success> {
   if (ctx.fault('refresh-garbage-500') && !isJwt(token)) crash('refresh-garbage-500');
   const invalid = (): ApiError => unauthorized(ctx.t, ctx.t.refreshInvalid);
   const types: TokenType[] = ctx.fault('refresh-accepts-access-token') ? ['refresh', 'access'] : ['refresh'];
-  const { user, claims } = verifyToken(ctx, token, { types, skipSignature: ctx.fault('refresh-ignores-signature'), invalid });
+  const { user, claims } = verifyToken(ctx, token, { types, skipSignature: ctx.fault('refresh-ignores-signature'), ignoreExpiry: ctx.fault('ignores-refresh-expiry'), invalid });
   if (ctx.store.revokedJtis.has(claims.jti)) throw invalid();
   if (ctx.fault('refresh-broken')) crash('refresh-broken');
   // With rotation the blacklist check above and the blacklisting in refreshData are atomic (no await between them).
