@@ -111,6 +111,7 @@ export const FAULTS = {
   'change-password-not-applied': { description: 'a password change answers 200 and changes nothing', trips: ['ACC-PWD-002', 'ACC-PWD-003'] },
   'old-password-unchecked': { description: 'change_password does not check the old password', trips: ['ACC-PWD-004'] },
   'new-password-confirm-unchecked': { description: 'change_password ignores new_password_confirm', trips: ['ACC-PWD-005'] },
+  'change-password-without-old': { description: 'change_password checks old_password when given but does not require it', trips: ['ACC-PWD-007'] },
   'change-password-length-unchecked': { description: 'change_password accepts new passwords under 8 characters', trips: ['ACC-PWD-006'] },
 
   // Password reset

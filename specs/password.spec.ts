@@ -1,4 +1,6 @@
 import { check, type CheckContext } from '../helpers/harness/check.js';
+import { fail } from '../helpers/checks.js';
+import { successStatuses } from '../helpers/wire/profile.js';
 import { attemptLogin, loginId, newPassword, shortPassword, type Account } from '../helpers/flows/users.js';
 
 function change(t: CheckContext, account: Account, oldPassword: string, next: string, confirm = next) {
@@ -45,4 +47,15 @@ check('ACC-PWD-005', async (t) => {
 check('ACC-PWD-006', async (t) => {
   const account = await t.registerUser();
   t.checks.expectRefused(await change(t, account, account.password, shortPassword(t.profile)), 'invalid');
+});
+
+check('ACC-PWD-007', async (t) => {
+  const account = await t.registerUser();
+  const next = newPassword(t.faker);
+  // The current password left out (an API that maps none is asked exactly what it takes).
+  const ex = await t.api.call('changePassword', { credential: { token: account.access }, fields: { newPassword: next, newPasswordConfirm: next } });
+  // Judged by state, not status: the old password still logs in, the new one does not.
+  const byNew = await attemptLogin(t.api, loginId(t.profile, account), next);
+  if (byNew.status !== null && successStatuses(t.profile, 'login').includes(byNew.status)) fail(`a password change without the current password (answered ${ex.status ?? ex.failure}) took effect: the new password logs in`, ex, byNew);
+  t.checks.expectOk(await attemptLogin(t.api, loginId(t.profile, account), account.password));
 });

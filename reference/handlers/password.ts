@@ -24,7 +24,8 @@ const CHANGE_SURVIVORS: ReadonlyArray<readonly [TokenType, FaultName]> = [
 export async function changePassword(ctx: Ctx): Promise<Success> {
   const user = requireUser(ctx);
   const r = ctx.reader();
-  const old = r.string('old_password', { required: true, trim: false, max: MAX_PASSWORD_LENGTH });
+  // Fault change-password-without-old: the current password is checked when given, not required.
+  const old = r.string('old_password', { required: !ctx.fault('change-password-without-old'), trim: false, max: MAX_PASSWORD_LENGTH });
   const password = readPasswordPair(r, ctx, CHANGE_PASSWORD);
   if (old !== undefined && !ctx.fault('old-password-unchecked') && !(await matchesAny(old, user.password_hashes))) {
     r.fail('old_password', ctx.t.oldPasswordWrong);
