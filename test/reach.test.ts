@@ -193,6 +193,28 @@ describe.concurrent('profiles that reach other APIs', () => {
     }
   });
 
+  test('an API without password confirmation fields: the run passes, the confirmation checks do not apply, and a missing current-password check still fails', async () => {
+    const server = await startReferenceServer({ hooks: true, quirks: ['no-confirmation'] });
+    const lax = await startReferenceServer({ hooks: true, quirks: ['no-confirmation'], faults: ['change-password-without-old'] });
+    try {
+      const profile = profileFile({
+        extends: 'tasklink',
+        name: 'tasklink-no-confirmation',
+        request: { register: { passwordConfirm: null }, changePassword: { newPasswordConfirm: null }, resetConfirm: { newPasswordConfirm: null } },
+      });
+      const args = ['--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', profile];
+      const run = await runCli(['--base-url', server.baseUrl, ...args]);
+      expect(run.code, run.stdout).toBe(0);
+      const summary = run.summary();
+      expectHonest(summary);
+      expect(summary.results.find((r) => r.id === 'ACC-PWD-005')?.message).toMatch(/not applicable: .*maps no request field changePassword\.newPasswordConfirm/);
+      const faulty = await runCli(['--base-url', lax.baseUrl, ...args, '--only', 'password']);
+      expect(faulty.summary().results.filter((r) => r.status === 'failed').map((r) => r.id)).toEqual(['ACC-PWD-007']);
+    } finally {
+      await Promise.all([server.close(), lax.close()]);
+    }
+  });
+
   test('a header naming an unset environment variable is one line and exit 2, naming the key', async () => {
     const run = await runCli(['--profile', profileFile(APP_HEADERS), '--list']);
     expect(run.code).toBe(2);

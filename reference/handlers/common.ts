@@ -78,7 +78,8 @@ export interface PasswordFields {
 export function readPasswordPair(r: FieldReader, ctx: Ctx, fields: PasswordFields): string | undefined {
   const rule = { required: true, trim: false, max: MAX_PASSWORD_LENGTH };
   const password = r.string(fields.password, rule);
-  const confirm = ctx.fault(fields.confirmFault) ? password : r.string(fields.confirm, rule);
+  // Quirk no-confirmation: the API takes the password once; a confirmation, if sent, is not read.
+  const confirm = ctx.fault(fields.confirmFault) || ctx.quirk('no-confirmation') ? password : r.string(fields.confirm, rule);
   if (password === undefined) return undefined;
   const short = password.length < MIN_PASSWORD_LENGTH && !(fields.lengthFault && ctx.fault(fields.lengthFault));
   const mismatch = confirm !== undefined && confirm !== password;
