@@ -270,6 +270,7 @@ export const QUIRKS = {
   'lockout-throttling': 'failed logins are throttled by locking the account (every login refused like a wrong password, the right one included, until the window ends) instead of 429, as Parse Server\'s accountLockout does',
   'send-otp-needs-email': 'send-otp also takes the signed-in user\'s own email (refused without it), as better-auth\'s send-verification-otp does. Reached with a profile that draws it from the user (fromUser)',
   'no-confirmation': 'registration, password change and reset take the new password once: no confirmation field is required or read. Reached with a profile that maps none',
+  'login-by-email-too': 'the university dialect\'s login also takes the email in its username field. Reached with a profile that says so (alsoLoginWith)',
   'form-bodies': 'every endpoint also reads application/x-www-form-urlencoded bodies, as DRF does by default',
   'global-rate-limit': 'past 20 requests a second (all endpoints together, test hooks excluded) every request is answered 429 with Retry-After: 1',
 } as const;

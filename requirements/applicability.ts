@@ -101,7 +101,9 @@ function unmappedReason(profile: TargetProfile, fields: RequestFields): string |
 function styleMismatch(needs: Needs, profile: TargetProfile): string | null {
   if (needs.resetStyles && !needs.resetStyles.includes(profile.resetStyle)) return `the ${profile.name} profile ${RESET_STYLE_WORDS[profile.resetStyle]}`;
   if (needs.otpStyle && needs.otpStyle !== profile.otpStyle) return `the ${profile.name} profile ${OTP_STYLE_WORDS[profile.otpStyle]}`;
-  if (needs.loginWith && needs.loginWith !== profile.loginWith) return `the ${profile.name} profile logs in by ${profile.loginWith}`;
+  if (needs.loginWith && needs.loginWith !== profile.loginWith && !profile.alsoLoginWith?.includes(needs.loginWith)) {
+    return `the ${profile.name} profile logs in by ${[profile.loginWith, ...(profile.alsoLoginWith ?? [])].join(' or ')}`;
+  }
   return null;
 }
 

@@ -215,6 +215,21 @@ describe.concurrent('profiles that reach other APIs', () => {
     }
   });
 
+  test('a login that takes the username or the email: the login checks of both apply, and the second fails where the API does not take it', async () => {
+    const both = await startReferenceServer({ dialect: 'university', hooks: true, quirks: ['login-by-email-too'] });
+    const usernameOnly = await startReferenceServer({ dialect: 'university', hooks: true });
+    try {
+      const profile = profileFile({ extends: 'university', name: 'university-email-too', alsoLoginWith: ['email'] });
+      const args = ['--otp-source', HOOK_OTP_SOURCE, '--provision', 'http:/__conformance__/users', '--profile', profile, '--only', 'login'];
+      const statusOf = async (baseUrl: string, id: string) => (await runCli(['--base-url', baseUrl, ...args])).summary().results.find((r) => r.id === id)?.status;
+      expect(await statusOf(both.baseUrl, 'ACC-LOG-002')).toBe('passed');
+      expect(await statusOf(both.baseUrl, 'ACC-LOG-006')).toBe('passed');
+      expect(await statusOf(usernameOnly.baseUrl, 'ACC-LOG-002')).toBe('failed');
+    } finally {
+      await Promise.all([both.close(), usernameOnly.close()]);
+    }
+  });
+
   test('a header naming an unset environment variable is one line and exit 2, naming the key', async () => {
     const run = await runCli(['--profile', profileFile(APP_HEADERS), '--list']);
     expect(run.code).toBe(2);

@@ -132,6 +132,8 @@ export interface ProfileDocument {
   readonly constants?: Readonly<Partial<Record<OperationId, Readonly<Record<string, unknown>>>>>;
   /** The user value the login's username field takes; default email. */
   readonly loginWith?: LoginIdentifier;
+  /** Other user values the login's username field also takes (an API that signs in by email or username): the login checks of each apply too. The suite's own logins use loginWith. */
+  readonly alsoLoginWith?: readonly LoginIdentifier[];
   /** code: identifier + code + new password in one call (seed 000); three-step: the code is traded for a reset token (resetVerify), which sets the password (seed 004); link: the mail carries a uid and a token (djoser). Default code. */
   readonly resetStyle?: ResetStyle;
   /** verify: a signed-in user verifies an email or phone (seed 000); sign-in: a code sent to a phone signs in (seed 004). Default verify. */

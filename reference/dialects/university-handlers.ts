@@ -90,7 +90,8 @@ export async function login(ctx: Ctx): Promise<Success> {
     username: r.string('username', { required: true, max: MAX_USERNAME_LENGTH }),
     password: r.string('password', { required: true, trim: false, max: MAX_PASSWORD_LENGTH }),
   });
-  const account = ctx.store.findByUsername(username);
+  // Quirk login-by-email-too: the username field also takes the email, as many Django login forms do.
+  const account = ctx.store.findByUsername(username) ?? (ctx.quirk('login-by-email-too') && username.includes('@') ? ctx.store.findByEmail(username) : undefined);
   const user = await throttledLogin(ctx, account, username, () => checkCredentials(ctx, account, password));
   const { access, refresh } = issuePair(ctx, user, ctx.fault('login-token-unusable') ? ctx.state.keys.bad : undefined);
   return ok(seedTexts(ctx).loggedIn, { access_token: access, refresh_token: refresh, user: loginUserView(user) });

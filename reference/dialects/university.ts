@@ -78,7 +78,7 @@ export const UNIVERSITY_FAULTS = [
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */
-const UNIVERSITY_QUIRKS: readonly QuirkName[] = ['gzip', 'other-messages', 'numeric-ids', 'rate-limit', 'extra-fields', 'session-extras', 'global-rate-limit'];
+const UNIVERSITY_QUIRKS: readonly QuirkName[] = ['gzip', 'other-messages', 'numeric-ids', 'rate-limit', 'extra-fields', 'session-extras', 'global-rate-limit', 'login-by-email-too'];
 
 export const UNIVERSITY: Dialect = {
   basePath: '/api/auth/',
