@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from './auth.js';
 import { readBody, type BodyKind } from './body.js';
+import { hashUnboundedPasswords } from './passwords.js';
 import { Ctx, type ServerState } from './context.js';
 import { ok, renderSuccess, renderThrown, type Success } from './envelope.js';
 import { ApiError, notFound } from './errors.js';
@@ -82,6 +83,7 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
     if (route.auth) authenticate(ctx, route.anonymousFault);
     await readBody(ctx, route.body);
     ctx.state.secrets.notePasswords(ctx.body);
+    await hashUnboundedPasswords(ctx);
     return speech.success(ctx, withSessionExtras(ctx, await route.handle(ctx)));
   }
 

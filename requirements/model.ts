@@ -37,6 +37,8 @@ export const FLOWS = [
   'exposure',
   'uploads',
   'robustness',
+  'validation',
+  'exhaustion',
   'races',
   'throttling',
   'expiry',
