@@ -77,6 +77,9 @@ export const FLUTTER_AUTH_FAULTS = [
   'no-login-throttling',
   'no-retry-after',
   'no-reset-send-throttling',
+  'password-hash-unbounded',
+  'large-json-500',
+  'deep-json-500',
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */

@@ -64,6 +64,9 @@ export const UNIVERSITY_FAULTS = [
   'no-retry-after',
   'ignores-token-expiry',
   'permanent-lockout',
+  'password-hash-unbounded',
+  'large-json-500',
+  'deep-json-500',
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */
