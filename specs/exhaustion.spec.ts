@@ -6,7 +6,7 @@
  * "Promptly" has to hold on a loaded two-core machine and across a slow link, so it is relative:
  * each check first times the same operation with ordinary input (its baseline), and the hostile
  * request may take at most twenty times that, and never less than 5 s. The flow runs alone,
- * after the others, so that neither disturbs the other's timing. A server that hashes a long
+ * after the others, one check at a time, so that no check disturbs another's timing. A server that hashes a long
  * password for seconds is caught; one that answers everything slowly, or sits across the world,
  * is not blamed for it. The 12 MiB body is held to the run's --timeout alone: its transfer time
  * is the link's, not the server's.
@@ -58,6 +58,20 @@ function expectAnsweredPromptly(ex: Exchange, what: string, description: string,
 
 const PASSWORD_BODY = '1 MiB password';
 
+let previous: Promise<unknown> = Promise.resolve();
+
+/**
+ * The checks of this flow run one after the other (vitest starts them together): each one's
+ * hostile request would slow the others' baselines and setup, on the target and in the client.
+ */
+function oneAtATime(body: (t: CheckContext) => Promise<void>): (t: CheckContext) => Promise<void> {
+  return (t) => {
+    const run = previous.then(() => body(t));
+    previous = run.catch(() => undefined);
+    return run;
+  };
+}
+
 /**
  * Sends a hostile request; a connection closed before any answer is sent again once. On a loaded
  * machine a pooled keep-alive connection can be closed by the server just as the client reuses
@@ -69,7 +83,7 @@ async function hostile(send: () => Promise<Exchange>): Promise<Exchange> {
   return first.status === null && first.failureKind === 'dead' ? send() : first;
 }
 
-check('ACC-DOS-001', async (t) => {
+check('ACC-DOS-001', oneAtATime(async (t) => {
   const { api, profile } = t;
   // The user first: the setup is done before any hostile request.
   const account = await t.registerUser();
@@ -93,7 +107,7 @@ check('ACC-DOS-001', async (t) => {
     const ex = await hostile(() => api.call('changePassword', { credential, fields: { oldPassword: account.password, newPassword: HUGE_PASSWORD, newPasswordConfirm: HUGE_PASSWORD } }));
     expectAnsweredPromptly(ex, 'a password change to a 1 MiB password', PASSWORD_BODY, baseline);
   }
-});
+}));
 
 /** A JSON body sent as it is, shown by a description in reports. */
 function hugeJson(text: string, description: string): OutgoingBody {
@@ -122,7 +136,7 @@ function ordinaryLogin(t: CheckContext): Promise<Exchange> {
 
 const LARGE_BODY_BYTES = 12 * MIB;
 
-check('ACC-DOS-002', async (t) => {
+check('ACC-DOS-002', oneAtATime(async (t) => {
   await ordinaryLogin(t);
   // The bulk is a member no API takes, so that the body's size is the subject and not a field's
   // length (ACC-ROB-001): an array of 1 KiB strings.
@@ -130,16 +144,16 @@ check('ACC-DOS-002', async (t) => {
   const padding = JSON.stringify(Array.from({ length: LARGE_BODY_BYTES / 1024 }, () => 'a'.repeat(1021)));
   const ex = await hostile(() => t.api.callRaw('login', hugeJson(loginWith(t, { padding }), description)));
   expectAnsweredPromptly(ex, `a ${LARGE_BODY_BYTES / MIB} MiB JSON body`, description);
-});
+}));
 
 const NESTING = 10_000;
 
-check('ACC-DOS-003', async (t) => {
+check('ACC-DOS-003', oneAtATime(async (t) => {
   const baseline = await ordinaryLogin(t);
   const description = `JSON login body whose username is ${NESTING.toLocaleString('en')} nested arrays`;
   const ex = await hostile(() => t.api.callRaw('login', hugeJson(loginWith(t, { username: `${'['.repeat(NESTING)}${']'.repeat(NESTING)}` }), description)));
   expectAnsweredPromptly(ex, `a JSON body nested ${NESTING.toLocaleString('en')} deep`, description, baseline);
-});
+}));
 
 const PARTS = 5000;
 
@@ -151,7 +165,7 @@ function manyParts(name: string, value: string, count: number): OutgoingBody {
   return { bytes: Buffer.from(text), contentType: `multipart/form-data; boundary=${boundary}`, display: `<${count} parts named ${name}>`, curlArgs: ['--data-binary', '@body'] };
 }
 
-check('ACC-DOS-004', async (t) => {
+check('ACC-DOS-004', oneAtATime(async (t) => {
   if (t.profile.operations.updateProfile?.body !== 'multipart') throw new NotApplicable(`the ${t.profile.name} profile's updateProfile takes no multipart body`);
   const field = (['fullName', 'bio', 'email'] as const).find((f) => t.profile.request.updateProfile?.[f]);
   if (!field) throw new NotApplicable(`the ${t.profile.name} profile's updateProfile takes none of fullName, bio, email`);
@@ -161,4 +175,4 @@ check('ACC-DOS-004', async (t) => {
   const baseline = await t.api.call('updateProfile', { credential, fields: { [field]: value } });
   const ex = await hostile(() => t.api.callRaw('updateProfile', manyParts(t.api.wireName('updateProfile', field), value, PARTS), credential));
   expectAnsweredPromptly(ex, `a multipart profile update of ${PARTS.toLocaleString('en')} parts`, `${PARTS} parts`, baseline);
-});
+}));
