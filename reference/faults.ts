@@ -197,6 +197,22 @@ export const FAULTS = {
   'wrong-types-500': { description: 'a non-string password crashes registration with 500', trips: ['ACC-ROB-003'] },
   'xml-body-500': { description: 'an XML body crashes update_location with 500', trips: ['ACC-ROB-004'] },
 
+  // Validation pitfalls of common frameworks
+  'unicode-digits-accepted': { description: "phone digits are matched as Python's \\d does: Arabic-Indic and fullwidth digits pass and are stored as sent", trips: ['ACC-VAL-001'] },
+  'regex-dollar-newline': { description: "the phone number is not trimmed and is matched as Python's $ does: a final newline passes and is stored", trips: ['ACC-VAL-002'] },
+  'birth-date-shape-only': { description: 'date_of_birth is checked by its shape only (month 01-12, day 01-31): 2023-02-30 is stored', trips: ['ACC-VAL-003'] },
+  'coordinate-nan-accepted': { description: "coordinates are read as Python's float() reads them: the strings NaN and Infinity pass, and NaN passes the range check", trips: ['ACC-VAL-004'] },
+  'email-domain-case-distinct': { description: 'email uniqueness compares addresses exactly: user@Example.COM is a second account beside user@example.com', trips: ['ACC-VAL-005'] },
+  'login-email-case-sensitive': { description: 'login finds an account only by its email exactly as stored, domain case included', trips: ['ACC-VAL-006'] },
+  'email-leading-space-kept': { description: 'the email is validated trimmed but stored with only its end trimmed: leading spaces are kept', trips: ['ACC-VAL-007'] },
+  'email-length-unchecked': { description: 'emails longer than 254 characters are accepted and stored', trips: ['ACC-VAL-008'] },
+
+  // Resource exhaustion
+  'password-hash-unbounded': { description: 'passwords over 4096 characters are hashed before any length check, at a cost that grows with the length (1 MiB: 20 s)', trips: ['ACC-DOS-001'] },
+  'large-json-500': { description: 'a JSON body over 4 MiB crashes with 500', trips: ['ACC-DOS-002'] },
+  'deep-json-500': { description: "a JSON body nested more than 1,000 levels deep crashes with 500, as Python's json raises RecursionError", trips: ['ACC-DOS-003'] },
+  'many-parts-500': { description: 'a multipart body of more than 200 parts crashes with 500 instead of 400', trips: ['ACC-DOS-004'] },
+
   // Races
   'register-race': { description: 'registration checks email uniqueness, then yields before storing: concurrent registrations all succeed', trips: ['ACC-RACE-001'] },
   'otp-verify-race': { description: 'verify-otp yields between checking and consuming the code', trips: ['ACC-RACE-002'] },

@@ -6,6 +6,14 @@ import type { FilePart } from './context.js';
 
 export class MultipartError extends Error {
   override readonly name = 'MultipartError';
+
+  constructor(
+    message: string,
+    /** The body has more parts than the parser takes. */
+    readonly tooManyParts = false,
+  ) {
+    super(message);
+  }
 }
 
 export interface MediaType {
@@ -69,7 +77,7 @@ function splitParts(body: Buffer, boundary: string): RawPart[] {
   const parts: RawPart[] = [];
   let pos = first + delimiter.length;
   while (body.toString('latin1', pos, pos + 2) !== '--') {
-    if (parts.length >= MAX_PARTS) throw new MultipartError('too many parts');
+    if (parts.length >= MAX_PARTS) throw new MultipartError('too many parts', true);
     const { headers, dataStart } = readHeaders(body, skipLineEnd(body, pos));
     const end = body.indexOf(separator, dataStart);
     if (end < 0) throw new MultipartError('part is not terminated');

@@ -5,6 +5,9 @@
  * cracking. (Measured: N=4096 made the embedded run 5.4 s, N=1024 4.5 s, on 2 cores.)
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Ctx } from './context.js';
+import { MAX_PASSWORD_LENGTH } from './validation.js';
 
 const COST: ScryptOptions = { N: 1024, r: 8, p: 1 };
 const KEY_LENGTH = 32;
@@ -38,4 +41,24 @@ export async function matchesAny(password: string, hashes: readonly string[]): P
 /** Spends the time of one verification, so an unknown user answers as slowly as a known one. */
 export async function spendVerificationTime(password: string): Promise<void> {
   await derive(password, randomBytes(16));
+}
+
+/**
+ * Fault password-hash-unbounded: the hashing time of a password past the cap, per character. A
+ * 1 MiB password takes 20 s: past the suite's default timeout, and far past the time limit of
+ * any baseline a loaded machine gives.
+ */
+const UNBOUNDED_HASH_MS_PER_CHAR = 20_000 / (1024 * 1024);
+const UNBOUNDED_HASH_MAX_MS = 20_000;
+
+/**
+ * Fault password-hash-unbounded: every password-named member of a body is hashed before any
+ * length check, at a cost that grows with its length (as PBKDF2 over a naive HMAC did,
+ * CVE-2013-1443): a 1 MiB password ties the request up for 20 s. The time is waited, not burnt,
+ * so that the self-tests do not starve the machine; the answer is as slow either way.
+ */
+export async function hashUnboundedPasswords(ctx: Pick<Ctx, 'fault' | 'body'>): Promise<void> {
+  if (!ctx.fault('password-hash-unbounded')) return;
+  const longest = Math.max(0, ...Object.entries(ctx.body).map(([key, value]) => (/password/i.test(key) && typeof value === 'string' && value.length > MAX_PASSWORD_LENGTH ? value.length : 0)));
+  if (longest > 0) await sleep(Math.min(UNBOUNDED_HASH_MAX_MS, longest * UNBOUNDED_HASH_MS_PER_CHAR));
 }

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from './auth.js';
 import { readBody, type BodyKind } from './body.js';
+import { hashUnboundedPasswords } from './passwords.js';
 import { Ctx, type ServerState } from './context.js';
 import { ok, renderSuccess, renderThrown, type Success } from './envelope.js';
 import { ApiError, notFound } from './errors.js';
@@ -94,6 +95,7 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
     }
     await readBody(ctx, route.body);
     ctx.state.secrets.notePasswords(ctx.body);
+    await hashUnboundedPasswords(ctx);
     const success = await route.handle(ctx);
     // Quirks register-204 and update-204: the work is done, the answer carries nothing.
     if ((route.path === 'auth/register/' && ctx.quirk('register-204')) || (route.path === 'users/update_me/' && ctx.quirk('update-204'))) return noContentOut();

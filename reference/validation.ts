@@ -154,12 +154,14 @@ export interface PhoneChecks {
   readonly length: boolean;
   readonly prefix: boolean;
   readonly digitsOnly: boolean;
+  /** Fault unicode-digits-accepted: any Unicode decimal digit counts, as Python's \d does. */
+  readonly unicodeDigits?: boolean;
 }
 
 /** Seed §Validation Rules: "Must be exactly 12 digits", "Must start with country code 92". */
 export function phoneProblems(phone: string, checks: PhoneChecks, t: Texts): string[] {
   const problems: string[] = [];
-  const allowed = checks.digitsOnly ? /^\d*$/ : /^[0-9A-Za-z]*$/;
+  const allowed = !checks.digitsOnly ? /^[0-9A-Za-z]*$/ : checks.unicodeDigits ? /^\p{Nd}*$/u : /^\d*$/;
   if (!allowed.test(phone)) problems.push(t.phoneDigits);
   if (checks.length && phone.length !== 12) problems.push(t.phoneLength);
   if (checks.prefix && !phone.startsWith('92')) problems.push(t.phonePrefix);
@@ -173,6 +175,23 @@ export function isCalendarDate(value: string): boolean {
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * A date of the right shape, month 01-12 and day 01-31, whether or not the day exists: what a
+ * shape-only pattern accepts (fault birth-date-shape-only).
+ */
+export function isDateShaped(value: string): boolean {
+  return /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/.test(value);
+}
+
+/** Python's float() of a string: the non-finite spellings it accepts (fault coordinate-nan-accepted). */
+export function pythonNonFinite(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^\s*([+-]?)(nan|inf|infinity)\s*$/i.exec(value);
+  if (!m) return undefined;
+  if ((m[2] as string).toLowerCase() === 'nan') return Number.NaN;
+  return m[1] === '-' ? -Infinity : Infinity;
 }
 
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

@@ -38,6 +38,8 @@ export const FLOWS = [
   'authorization',
   'uploads',
   'robustness',
+  'validation',
+  'exhaustion',
   'races',
   'throttling',
   'expiry',

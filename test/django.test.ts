@@ -89,7 +89,7 @@ describe.concurrent('real Django accounts stacks with their profiles', () => {
         // The shipped profile describes the stack: doctor finds every mapped operation as it says.
         const doctor = await runCli(['doctor', ...target]);
         expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
-        const run = await runCli(target, { keep: `stack-${stack}-${profile}` });
+        const run = await runCli(target, { keep: `stack-${stack}-${profile}`, timeoutMs: 240_000 });
         const summary = run.summary();
         expect(summary.target.profile).toBe(profile);
         const findings = Object.fromEntries(summary.results.filter((r) => r.status === 'failed' || r.status === 'warning').map((r) => [r.id, r.status]));

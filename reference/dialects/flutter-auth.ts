@@ -79,6 +79,9 @@ export const FLUTTER_AUTH_FAULTS = [
   'no-reset-send-throttling',
   'weak-signing-key',
   'iat-not-numeric',
+  'password-hash-unbounded',
+  'large-json-500',
+  'deep-json-500',
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */

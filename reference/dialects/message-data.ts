@@ -76,6 +76,12 @@ export const MESSAGE_DATA_FAULTS = [
   'refresh-never-expires',
   'ignores-refresh-expiry',
   'ignores-token-nbf',
+  'email-domain-case-distinct',
+  'email-leading-space-kept',
+  'email-length-unchecked',
+  'password-hash-unbounded',
+  'large-json-500',
+  'deep-json-500',
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */

@@ -75,6 +75,9 @@ export const UNIVERSITY_FAULTS = [
   'refresh-never-expires',
   'ignores-refresh-expiry',
   'ignores-token-nbf',
+  'password-hash-unbounded',
+  'large-json-500',
+  'deep-json-500',
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */

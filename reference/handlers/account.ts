@@ -15,10 +15,18 @@ const MAX_NAME_LENGTH = 255;
 const REGISTER_PRIVILEGED = [...FLAGS, 'rating_avg', 'total_tasks_posted', 'total_tasks_completed'] as const;
 
 function readPhone(r: FieldReader, ctx: Ctx): string | undefined {
-  const phone = r.string('phone_number', { required: true, max: 32 });
+  // Fault regex-dollar-newline: the phone is taken as sent and matched as Python's $ would, which
+  // matches before a final newline; the newline is stored.
+  const newline = ctx.fault('regex-dollar-newline');
+  const phone = r.string('phone_number', { required: true, max: 32, trim: !newline });
   if (phone === undefined) return undefined;
-  const checks = { length: !ctx.fault('phone-length-unchecked'), prefix: !ctx.fault('phone-prefix-unchecked'), digitsOnly: !ctx.fault('phone-letters-accepted') };
-  const problems = phoneProblems(phone, checks, ctx.t);
+  const checks = {
+    length: !ctx.fault('phone-length-unchecked'),
+    prefix: !ctx.fault('phone-prefix-unchecked'),
+    digitsOnly: !ctx.fault('phone-letters-accepted'),
+    unicodeDigits: ctx.fault('unicode-digits-accepted'),
+  };
+  const problems = phoneProblems(newline ? phone.replace(/\n$/, '') : phone, checks, ctx.t);
   for (const problem of problems) r.fail('phone_number', problem);
   return problems.length ? undefined : phone;
 }
@@ -115,7 +123,9 @@ export async function login(ctx: Ctx): Promise<Success> {
     password: r.string('password', { required: true, trim: false, max: 4096 }),
   });
   // Failed logins are counted per account, whichever identifier names it.
-  const account = ctx.store.findByIdentifier(username);
+  const found = ctx.store.findByIdentifier(username);
+  // Fault login-email-case-sensitive: the email must match as stored, domain case included.
+  const account = ctx.fault('login-email-case-sensitive') && found && username.includes('@') && found.email !== username ? undefined : found;
   const verify = () => checkCredentials(ctx, username, account, password);
   const user = ctx.quirk('lockout-throttling')
     ? await lockedOutLogin(ctx, account, username, verify, () => loginRefused(ctx, ctx.fault('wrong-password-400') ? 400 : 401, 'password'))

@@ -105,14 +105,20 @@ export function storePassword(ctx: Ctx, user: User, hash: string, change: Passwo
 }
 
 export function readEmail(r: FieldReader, ctx: Ctx, required: boolean, allowBlank = false): string | undefined {
-  const email = r.string('email', { required, allowBlank, max: MAX_EMAIL_LENGTH });
-  if (email === undefined || email === '' || ctx.fault('email-format-unchecked') || isEmail(email)) return email;
-  return r.fail('email', ctx.t.emailInvalid);
+  const email = r.string('email', { required, allowBlank, max: ctx.fault('email-length-unchecked') ? undefined : MAX_EMAIL_LENGTH });
+  if (email === undefined || email === '') return email;
+  if (!ctx.fault('email-format-unchecked') && !isEmail(email)) return r.fail('email', ctx.t.emailInvalid);
+  // Fault email-leading-space-kept: validated trimmed, stored with only the end trimmed (an rstrip).
+  const raw = r.raw('email');
+  return ctx.fault('email-leading-space-kept') && typeof raw === 'string' ? raw.trimEnd() : email;
 }
 
 /** Emails are unique across accounts, case-insensitively; `duplicateFault` lifts the rule. */
 export function checkEmailFree(r: FieldReader, ctx: Ctx, email: string | undefined, duplicateFault: FaultName, owner?: string): boolean {
-  if (!email || ctx.fault(duplicateFault) || !ctx.store.findByEmail(email, owner)) return true;
+  const other = email ? ctx.store.findByEmail(email, owner) : undefined;
+  // Fault email-domain-case-distinct: addresses are compared exactly, so user@Example.COM is not user@example.com.
+  const taken = other !== undefined && (!ctx.fault('email-domain-case-distinct') || other.email === email);
+  if (!email || ctx.fault(duplicateFault) || !taken) return true;
   r.fail('email', ctx.t.emailTaken);
   return false;
 }

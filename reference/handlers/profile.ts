@@ -7,7 +7,7 @@ import type { FaultName } from '../faults.js';
 import { declaredKind, OPAQUE_FILE, sniffImage, SVG, type ImageKind } from '../images.js';
 import { serializeUser } from '../serialize.js';
 import type { User } from '../store.js';
-import { GENDERS, isCalendarDate, isPlainObject, parseNumber, type Body, type FieldReader } from '../validation.js';
+import { GENDERS, isCalendarDate, isDateShaped, isPlainObject, parseNumber, pythonNonFinite, type Body, type FieldReader } from '../validation.js';
 import { applyPrivileged, checkEmailFree, FLAGS, readEmail, readRole, requireUser } from './common.js';
 
 const PROFILE_FIELDS = ['full_name', 'bio', 'date_of_birth', 'gender', 'profile_image'] as const;
@@ -47,6 +47,7 @@ function readBirthDate(p: FieldReader, ctx: Ctx): string | null | undefined {
   if (raw === null || raw === '') return null;
   const value = p.string('date_of_birth', { max: 32 });
   if (value === undefined || ctx.fault('birth-date-unchecked') || isCalendarDate(value)) return value;
+  if (ctx.fault('birth-date-shape-only') && isDateShaped(value)) return value;
   return p.fail('date_of_birth', ctx.t.invalidDate);
 }
 
@@ -130,7 +131,7 @@ function readCoordinate(r: FieldReader, ctx: Ctx, name: string, limit: number, u
   const raw = r.raw(name);
   if (raw === undefined) return r.fail(name, ctx.t.required);
   if (raw === null) return r.fail(name, ctx.t.notNull);
-  const value = parseNumber(raw);
+  const value = parseNumber(raw) ?? (ctx.fault('coordinate-nan-accepted') ? pythonNonFinite(raw) : undefined);
   if (value === undefined) {
     if (ctx.fault('location-non-numeric-500')) crash('location-non-numeric-500');
     return r.fail(name, ctx.t.notNumber);
