@@ -134,6 +134,8 @@ export const FAULTS = {
   'otp-four-digits': { description: 'codes are 4 digits', trips: ['ACC-OTP-010'] },
   'otp-purpose-unbound': { description: 'a verification code also resets the password', trips: ['ACC-OTP-011'] },
   'otp-echoed': { description: 'send-otp answers carry the code in data', trips: ['ACC-OTP-012'] },
+  'otp-sequential': { description: 'codes come from a counter: each code is the previous one plus one, whoever it is for', trips: ['ACC-OTP-020'] },
+  'otp-shared-code': { description: 'every code of a 5-minute window is the same for every user, derived from the clock', trips: ['ACC-OTP-019'] },
 
   // Logout
   'logout-broken': { description: 'logout answers 500', trips: ['ACC-OUT-001'] },
@@ -158,6 +160,11 @@ export const FAULTS = {
   'leaks-password-hash': { description: 'users/me answers carry the password hash', trips: ['ACC-EXP-001'] },
   'wallet-balance-assignable': { description: 'register and update_me apply a balance sent by the client to the wallet', trips: ['ACC-EXP-002'] },
   'me-returns-latest-user': { description: 'users/me answers the most recently registered user, whatever the token', trips: ['ACC-EXP-003'] },
+
+  // Information leaks
+  'error-stack-trace': { description: "error answers carry the exception's stack trace (a debug mode left on)", trips: ['ACC-LEAK-001'] },
+  'echoes-refused-input': { description: 'refused requests are answered with the submitted body echoed back, passwords included', trips: ['ACC-LEAK-002'] },
+  'token-answers-cacheable': { description: 'successful answers, tokens included, are sent without Cache-Control: no-store', trips: ['ACC-LEAK-003'] },
 
   // Uploads
   'upload-trusts-content-type': { description: 'any file labelled image/* with an image name is accepted', trips: ['ACC-UPL-001'] },
@@ -187,6 +194,10 @@ export const FAULTS = {
   'ignores-token-expiry': { description: 'expired access tokens are accepted', trips: ['ACC-CLK-001'] },
   'otp-never-expires': { description: 'verification codes never expire', trips: ['ACC-CLK-002'] },
   'permanent-lockout': { description: 'an account throttled for failed logins stays locked for good', trips: ['ACC-CLK-003'] },
+
+  // Enumeration by timing
+  'login-timing-leak': { description: 'passwords are hashed at a production cost (scrypt N=16384), and a login for an unknown account is refused at once, without the verification a known account costs', trips: ['ACC-ENUM-003'] },
+  'reset-timing-leak': { description: "a reset request for a known identifier delivers its message (60 ms) before answering; an unknown one answers at once", trips: ['ACC-ENUM-004'] },
 } as const satisfies Record<string, Fault>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -15,10 +15,10 @@ import type { Flow, Needs, Requirement, SetupStep } from './model.js';
 export { FLOWS, type Flow, type Level, type Requirement } from './model.js';
 
 /**
- * Flows that run alone, after all the others, one check at a time: they move the target's clock
- * or hammer one endpoint, which would disturb checks running beside them.
+ * Flows that run alone, after all the others, one check at a time: they move the target's clock,
+ * hammer one endpoint or time answers, which would disturb (or be disturbed by) checks beside them.
  */
-export const EXCLUSIVE_FLOWS: readonly Flow[] = ['throttling', 'expiry'];
+export const EXCLUSIVE_FLOWS: readonly Flow[] = ['throttling', 'expiry', 'timing'];
 
 const S = 'seed-000';
 
@@ -150,6 +150,9 @@ const entries = [
   { id: 'ACC-OTP-016', flow: 'otp', level: 'MUST', title: 'a sign-in code signs in once', source: 'seed-004 §2.2; ASVS 5.0 6.5.1', needs: { operations: ['sendOtp', 'verifyOtp'], request: { sendOtp: ['phone'], verifyOtp: ['phone', 'code'] }, capabilities: ['otpSource'], otpStyle: 'sign-in' }, dependsOn: ['ACC-OTP-014'] },
   { id: 'ACC-OTP-017', flow: 'otp', level: 'MUST', title: 'a sign-in code sent to one phone does not sign in another', source: 'seed-004 §2.2 Verify OTP and Sign In; OWASP API1:2023', rationale: '"phone": Required, must match the phone number OTP was sent to.', needs: { operations: ['sendOtp', 'verifyOtp'], request: { sendOtp: ['phone'], verifyOtp: ['phone', 'code'] }, capabilities: ['otpSource', 'realCodes'], otpStyle: 'sign-in' }, dependsOn: ['ACC-OTP-013', 'ACC-OTP-015'] },
   { id: 'ACC-OTP-018', flow: 'otp', level: 'MUST', title: 'a sign-in code for a malformed phone number is {invalid}', source: 'seed-004 §2.1 Send OTP to Phone', rationale: '"phone": Required, minimum 10 digits.', needs: { operations: ['sendOtp'], request: { sendOtp: ['phone'] }, otpStyle: 'sign-in' } },
+  // Quality of the codes: a CSPRNG, not a clock, a counter or one code for everybody
+  { id: 'ACC-OTP-019', flow: 'otp', level: 'MUST', title: 'accounts sent codes at the same moment get different codes', source: 'ASVS 5.0 6.5.3; NIST SP 800-63B §5.1.3.2; CWE-330', rationale: 'Out-of-band authentication codes are generated using a Cryptographically Secure Pseudorandom Number Generator (CSPRNG) to avoid predictable values.', needs: { operations: ['sendOtp', 'verifyOtp'], capabilities: ['codeFlow', 'otpSource', 'realCodes'] }, dependsOn: ['ACC-OTP-001', 'ACC-OTP-013'] },
+  { id: 'ACC-OTP-020', flow: 'otp', level: 'MUST', title: "a user's successive codes do not follow a sequence", source: 'ASVS 5.0 6.5.3; NIST SP 800-63B §5.1.3.2; CWE-338', rationale: 'A code derived from the previous one (a counter, a constant step) is predictable to whoever saw one.', needs: { operations: ['sendOtp', 'verifyOtp'], capabilities: ['codeFlow', 'otpSource', 'realCodes'] }, dependsOn: ['ACC-OTP-001', 'ACC-OTP-013'] },
 
   // Logout
   { id: 'ACC-OUT-001', flow: 'logout', level: 'MUST', title: 'logout with the refresh token {ok:logout}', source: 'seed-001 §2. User Logout; seed-003 §Logout Endpoint', needs: withAccounts(['logout'], { request: { logout: ['refresh'] }, capabilities: ['refreshToken'] }) },
@@ -174,6 +177,11 @@ const entries = [
   { id: 'ACC-EXP-001', flow: 'exposure', level: 'MUST', title: 'no answer carries the password or a password hash', source: 'OWASP API3:2023; ASVS 5.0 6.2.x', needs: withAccounts(['login', 'me']) },
   { id: 'ACC-EXP-002', flow: 'exposure', level: 'MUST', title: 'counters and a wallet balance sent at registration or in a profile update are ignored', source: 'OWASP API3:2023 (mass assignment)', needs: withAccounts(['register', 'wallet', 'updateProfile', 'me'], { privileged: ['tasksPosted', 'walletBalance'], user: ['tasksPosted'], response: ['wallet', 'user'] }) },
   { id: 'ACC-EXP-003', flow: 'exposure', level: 'MUST', title: "a token only ever shows its own user's data", source: 'OWASP API1:2023 (broken object level authorization)', needs: withAccounts(['me'], { response: ['user'] }) },
+
+  // Information leaks (error answers, echoed passwords, cached tokens)
+  { id: 'ACC-LEAK-001', flow: 'leaks', level: 'MUST', title: 'no error answer carries a stack trace, a debug page or a database error', source: 'ASVS 5.0 16.5.1; ASVS 5.0 13.4.2; CWE-209', rationale: 'A generic message is returned to the consumer when an unexpected or security-sensitive error occurs, ensuring no exposure of sensitive internal system data such as stack traces, queries, secret keys, and tokens.', needs: { operations: ['login'] } },
+  { id: 'ACC-LEAK-002', flow: 'leaks', level: 'MUST', title: 'no answer to a refused password echoes the password submitted', source: 'ASVS 5.0 16.5.1; CWE-209', rationale: 'An error answer is shown, logged and cached where the password must never be.', needs: withAccounts(['login'], { request: { login: ['username', 'password'] } }) },
+  { id: 'ACC-LEAK-003', flow: 'leaks', level: 'SHOULD', title: 'an answer that carries tokens is sent with Cache-Control: no-store', source: 'RFC 6749 §5.1; ASVS 5.0 14.3.2', rationale: 'The authorization server MUST include the HTTP "Cache-Control" response header field with a value of "no-store" in any response containing tokens.', advice: 'No cache (a browser, a proxy) may keep a copy of tokens: send Cache-Control: no-store on every answer that carries them.', hints: { 'django-rest-framework': "DRF views set no Cache-Control: decorate the token views with django.views.decorators.cache.never_cache (method_decorator on the class), or add the header in a middleware for the API's paths.", express: "res.set('Cache-Control', 'no-store') in the handlers that answer tokens (or a middleware on the auth routes)." }, needs: withAccounts(['login'], { request: { login: ['username', 'password'] } }) },
 
   // Uploads
   { id: 'ACC-UPL-001', flow: 'uploads', level: 'MUST', title: 'a file that is not an image is {invalid} even with an image name and content type', source: 'ASVS 5.0 5.2.2; OWASP File Upload Cheat Sheet', needs: withAccounts(['updateProfile'], { request: { updateProfile: ['image'] } }) },
@@ -203,6 +211,10 @@ const entries = [
   { id: 'ACC-CLK-001', flow: 'expiry', level: 'MUST', title: 'an expired access token is {unauthorized}', source: 'RFC 7519 §4.1.4', rationale: 'The processing of the exp claim requires that the current date/time MUST be before the expiration date/time.', needs: withAccounts(['me'], { capabilities: ['clock'] }) },
   { id: 'ACC-CLK-002', flow: 'expiry', level: 'MUST', title: 'a verification code expires', source: `${S} §4. Verify OTP; NIST SP 800-63B §5.1.3.2`, rationale: "The error answer reads 'Invalid or expired OTP'.", needs: withAccounts(['sendOtp', 'verifyOtp', 'login'], { request: { sendOtp: ['channel'], verifyOtp: ['channel', 'code'] }, capabilities: ['clock', 'otpSource'], otpStyle: 'verify' }), dependsOn: ['ACC-OTP-004'] },
   { id: 'ACC-CLK-003', flow: 'expiry', level: 'SHOULD', title: 'a throttled login works again once the window has passed', source: 'NIST SP 800-63B §5.2.2', advice: 'A permanent lockout lets anyone lock any account out; throttle for a window instead.', hints: { 'django-rest-framework': 'DRF throttles and django-axes AXES_COOLOFF_TIME throttle for a window.' }, needs: withAccounts(['login'], { request: { login: ['username', 'password'] }, capabilities: ['clock'] }), dependsOn: ['ACC-THR-001'] },
+
+  // Enumeration by timing (runs alone, after the other flows: it measures answer times)
+  { id: 'ACC-ENUM-003', flow: 'timing', level: 'SHOULD', title: 'a failed login takes as long for an unknown account as for a known one', source: 'ASVS 5.0 6.3.8; OWASP WSTG-IDNT-04; CWE-208', rationale: 'Valid users cannot be deduced from failed authentication challenges, such as by timing.', advice: 'Spend one password verification on an unknown account too (verify against a dummy hash), so that both failures take the time of one hash.', hints: { 'django-rest-framework': "Django's ModelBackend already runs the hasher for an unknown user (User().set_password); a custom backend or login serializer that looks the user up and returns early must do the same." }, needs: withAccounts(['login'], { request: { login: ['username', 'password'] } }), dependsOn: ['ACC-LOG-003'] },
+  { id: 'ACC-ENUM-004', flow: 'timing', level: 'SHOULD', title: 'a reset request takes as long for an unknown identifier as for a known one', source: 'ASVS 5.0 6.3.8; OWASP WSTG-IDNT-04; CWE-208', rationale: 'Valid users cannot be deduced from failed authentication challenges, such as by timing.', advice: 'Hand the message to a queue (or a background task) instead of sending it before answering, so that a known identifier answers as fast as an unknown one.', hints: { 'django-rest-framework': 'djoser and Django send the reset mail inside the request: send it from a task queue (Celery, django-q) or a background thread.' }, needs: withAccounts(['resetRequest'], { request: { resetRequest: ['identifier'] } }) },
 ] as const satisfies readonly Requirement[];
 
 export type RequirementId = (typeof entries)[number]['id'];

@@ -35,11 +35,13 @@ export const FLOWS = [
   'sessions',
   'enumeration',
   'exposure',
+  'leaks',
   'uploads',
   'robustness',
   'races',
   'throttling',
   'expiry',
+  'timing',
 ] as const;
 export type Flow = (typeof FLOWS)[number];
 

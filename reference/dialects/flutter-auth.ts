@@ -77,6 +77,13 @@ export const FLUTTER_AUTH_FAULTS = [
   'no-login-throttling',
   'no-retry-after',
   'no-reset-send-throttling',
+  'error-stack-trace',
+  'echoes-refused-input',
+  'token-answers-cacheable',
+  'otp-sequential',
+  'otp-shared-code',
+  'login-timing-leak',
+  'reset-timing-leak',
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */

@@ -65,6 +65,10 @@ export const MESSAGE_DATA_FAULTS = [
   'no-retry-after',
   'ignores-token-expiry',
   'permanent-lockout',
+  'error-stack-trace',
+  'echoes-refused-input',
+  'token-answers-cacheable',
+  'login-timing-leak',
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */

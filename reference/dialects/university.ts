@@ -64,6 +64,10 @@ export const UNIVERSITY_FAULTS = [
   'no-retry-after',
   'ignores-token-expiry',
   'permanent-lockout',
+  'error-stack-trace',
+  'echoes-refused-input',
+  'token-answers-cacheable',
+  'login-timing-leak',
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */
