@@ -85,7 +85,9 @@ describe.concurrent('real Django accounts stacks with their profiles', () => {
         const otp = outbox ? ['--otp-source', `file:${outboxFile}`] : [];
         const users = provision ? ['--provision', createUserCommand(stack, db)] : [];
         const shipped = existsSync(join(ROOT, 'profiles', `${profile}.json`));
-        const run = await runCli(['--base-url', `http://127.0.0.1:${port}${basePath}`, '--profile', shipped ? profile : join(ROOT, 'test', 'profiles', `${profile}.json`), ...otp, ...users], { keep: `stack-${stack}-${profile}` });
+        // Three stacks at once, each hashing with PBKDF2 for every login (the throttling and timing
+        // flows log in ~150 times): on a loaded 2-core machine a run takes well over the default bound.
+        const run = await runCli(['--base-url', `http://127.0.0.1:${port}${basePath}`, '--profile', shipped ? profile : join(ROOT, 'test', 'profiles', `${profile}.json`), ...otp, ...users], { keep: `stack-${stack}-${profile}`, timeoutMs: 240_000 });
         const summary = run.summary();
         expect(summary.target.profile).toBe(profile);
         const findings = Object.fromEntries(summary.results.filter((r) => r.status === 'failed' || r.status === 'warning').map((r) => [r.id, r.status]));
