@@ -3,7 +3,7 @@ import { successStatuses } from '../helpers/wire/profile.js';
 import { check, type CheckContext } from '../helpers/harness/check.js';
 import { expectEqual, expectSchema, expectThat, fail } from '../helpers/checks.js';
 import type { Exchange } from '../helpers/wire/http.js';
-import { wrongCode } from '../helpers/flows/otp.js';
+import { codeSequence, wrongCode } from '../helpers/flows/otp.js';
 import { requestReset, resetPassword } from '../helpers/flows/reset.js';
 import { expectUserEchoes, newPassword, tokensOf, uniquePhone, userField, type Account } from '../helpers/flows/users.js';
 
@@ -211,20 +211,6 @@ check('ACC-OTP-019', async (t) => {
 
 const SUCCESSIVE_CODES = 3;
 
-/**
- * How successive codes follow one another, or null when they look random: a constant step
- * (a counter, +1 or +k), or steps all within a thousandth of the code space (a counter shared by
- * every user, that other users' codes move on). Random codes do either once in ~200,000 runs.
- */
-function sequenceIn(codes: readonly string[]): string | null {
-  const space = 10 ** Math.max(...codes.map((c) => c.length));
-  const steps = codes.slice(1).map((code, i) => (((Number(code) - Number(codes[i])) % space) + space) % space);
-  if (steps.every((s) => s === steps[0])) return `go up by a constant step of ${steps[0]}`;
-  const near = space / 1000;
-  if (steps.every((s) => Math.min(s, space - s) <= near)) return `each lie within ${near} of the previous one (steps ${steps.join(', ')})`;
-  return null;
-}
-
 check('ACC-OTP-020', async (t) => {
   const flow = await codeFlow(t);
   const codes: string[] = [];
@@ -237,6 +223,6 @@ check('ACC-OTP-020', async (t) => {
   if (new Set(codes).size < codes.length || codes.some((c) => !/^\d+$/.test(c))) {
     throw new NotApplicable('successive codes repeat (the live code sent again, or one code for everybody: ACC-OTP-019) or are not numbers, so they cannot be compared as a sequence');
   }
-  const pattern = sequenceIn(codes);
+  const pattern = codeSequence(codes);
   if (pattern) fail(`${codes.length} codes sent one after the other to one user ${pattern}: the next code can be predicted from the last`, ...(last ? [last] : []));
 });
