@@ -197,7 +197,7 @@ export const FAULTS = {
 
   // Enumeration by timing
   'login-timing-leak': { description: 'passwords are hashed at a production cost (scrypt N=16384), and a login for an unknown account is refused at once, without the verification a known account costs', trips: ['ACC-ENUM-003'] },
-  'reset-timing-leak': { description: "a reset request for a known identifier delivers its message (60 ms) before answering; an unknown one answers at once", trips: ['ACC-ENUM-004'] },
+  'reset-timing-leak': { description: "a reset request for a known identifier delivers its message (150 ms) before answering; an unknown one answers at once", trips: ['ACC-ENUM-004'] },
 } as const satisfies Record<string, Fault>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -212,8 +212,8 @@ export async function refuseUnknownAccount(ctx: Ctx, password: string): Promise<
   if (!ctx.fault('login-timing-leak')) await spendVerificationTime(password);
 }
 
-/** Mail delivery is queued; fault reset-timing-leak delivers a known account's reset mail before answering. */
-const DELIVERY_MS = 60;
+/** Mail delivery is queued; fault reset-timing-leak delivers a known account's reset mail before answering (an SMTP round trip). */
+const DELIVERY_MS = 150;
 
 export async function deliverResetMessage(ctx: Ctx, known: boolean): Promise<void> {
   if (known && ctx.fault('reset-timing-leak')) await sleep(DELIVERY_MS);
