@@ -140,6 +140,8 @@ export const FAULTS = {
   'otp-four-digits': { description: 'codes are 4 digits', trips: ['ACC-OTP-010'] },
   'otp-purpose-unbound': { description: 'a verification code also resets the password', trips: ['ACC-OTP-011'] },
   'otp-echoed': { description: 'send-otp answers carry the code in data', trips: ['ACC-OTP-012'] },
+  'otp-sequential': { description: 'codes come from a counter: each code is the previous one plus one, whoever it is for', trips: ['ACC-OTP-020'] },
+  'otp-shared-code': { description: 'every code of a 5-minute window is the same for every user, derived from the clock', trips: ['ACC-OTP-019'] },
 
   // Logout
   'logout-broken': { description: 'logout answers 500', trips: ['ACC-OUT-001'] },
@@ -184,6 +186,10 @@ export const FAULTS = {
   },
   'profile-update-honours-body-user-id': { description: 'update_me applies the update to the user named by user_id in the body', trips: ['ACC-BOLA-002'] },
   'verify-otp-accepts-other-users-code': { description: "verify-otp accepts a live code of any account on the channel and verifies the caller", trips: ['ACC-BOLA-003'] },
+  // Information leaks
+  'error-stack-trace': { description: "error answers carry the exception's stack trace (a debug mode left on)", trips: ['ACC-LEAK-001'] },
+  'echoes-refused-input': { description: 'refused requests are answered with the submitted body echoed back, passwords included', trips: ['ACC-LEAK-002'] },
+  'token-answers-cacheable': { description: 'successful answers, tokens included, are sent without Cache-Control: no-store', trips: ['ACC-LEAK-003'] },
 
   // Uploads
   'upload-trusts-content-type': { description: 'any file labelled image/* with an image name is accepted', trips: ['ACC-UPL-001'] },
@@ -231,6 +237,10 @@ export const FAULTS = {
   'permanent-lockout': { description: 'an account throttled for failed logins stays locked for good', trips: ['ACC-CLK-003'] },
   'ignores-refresh-expiry': { description: 'refresh accepts refresh tokens past their exp', trips: ['ACC-CLK-004'] },
   'ignores-token-nbf': { description: 'protected endpoints accept access tokens before their nbf', trips: ['ACC-CLK-005'] },
+
+  // Enumeration by timing
+  'login-timing-leak': { description: 'passwords are hashed at a production cost (scrypt N=16384), and a login for an unknown account is refused at once, without the verification a known account costs', trips: ['ACC-ENUM-003'] },
+  'reset-timing-leak': { description: "a reset request for a known identifier delivers its message (150 ms) before answering; an unknown one answers at once", trips: ['ACC-ENUM-004'] },
 } as const satisfies Record<string, Fault>;
 
 export type FaultName = keyof typeof FAULTS;

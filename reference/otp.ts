@@ -3,16 +3,41 @@
  * one channel and one purpose, valid 5 minutes by the server clock, and single use
  * (ASVS 5.0 6.5.1). Five wrong guesses burn it, so six digits cannot be brute-forced.
  */
-import { randomInt, timingSafeEqual } from 'node:crypto';
-import type { Ctx } from './context.js';
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import type { Ctx, ServerState } from './context.js';
 import { CHANNELS, type Channel, type OtpRecord, type Purpose } from './store.js';
 
 export const OTP_TTL_MS = 5 * 60 * 1000;
 const MAX_WRONG_GUESSES = 5;
 
-export function issueOtp(ctx: Ctx, userId: string, channel: Channel, purpose: Purpose): OtpRecord {
+/** Fault otp-sequential: the last code each server issued, as a number. */
+const lastCodes = new WeakMap<ServerState, number>();
+
+/** Fault otp-shared-code: one code per window for every user, derived from the server clock. */
+function sharedCode(ctx: Ctx, space: number): number {
+  const window = Math.floor(ctx.now() / OTP_TTL_MS);
+  return createHmac('sha256', ctx.state.keys.good).update(String(window)).digest().readUInt32BE(0) % space;
+}
+
+/**
+ * A fresh code from a CSPRNG (ASVS 5.0 6.5.3). Faults: 4 digits; a counter (each code the
+ * previous one plus one, whoever it is for); one code for everybody, from the clock.
+ */
+export function newCode(ctx: Ctx): string {
   const digits = ctx.fault('otp-four-digits') ? 4 : 6;
-  const code = String(randomInt(0, 10 ** digits)).padStart(digits, '0');
+  const space = 10 ** digits;
+  let value = randomInt(0, space);
+  if (ctx.fault('otp-sequential')) {
+    value = ((lastCodes.get(ctx.state) ?? value) + 1) % space;
+    lastCodes.set(ctx.state, value);
+  } else if (ctx.fault('otp-shared-code')) {
+    value = sharedCode(ctx, space);
+  }
+  return String(value).padStart(digits, '0');
+}
+
+export function issueOtp(ctx: Ctx, userId: string, channel: Channel, purpose: Purpose): OtpRecord {
+  const code = newCode(ctx);
   const expiresAt = ctx.fault('otp-never-expires') ? Infinity : ctx.now() + OTP_TTL_MS;
   const record: OtpRecord = { userId, channel, purpose, code, expiresAt, used: false, failures: 0 };
   ctx.store.saveOtp(record);

@@ -22,6 +22,7 @@ import { me, updateLocation, updateMe } from './handlers/profile.js';
 import { wallet } from './handlers/wallet.js';
 import { withSessionExtras } from './session-extras.js';
 import { fileOut, jsonOut, noContentOut, textOut, writeOutgoing, type Outgoing } from './http.js';
+import { cacheableSuccess, leakyError } from './leaks.js';
 
 export interface ApiRoute {
   readonly path: string;
@@ -134,9 +135,9 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
     const ctx = new Ctx(state, req);
     let out: Outgoing;
     try {
-      out = await route(ctx);
+      out = cacheableSuccess(ctx, await route(ctx));
     } catch (error) {
-      out = speech.thrown(ctx, error);
+      out = leakyError(ctx, speech.thrown(ctx, error), error);
     }
     await writeOutgoing(state, req, res, out);
   };

@@ -36,6 +36,7 @@ export const FLOWS = [
   'enumeration',
   'exposure',
   'authorization',
+  'leaks',
   'uploads',
   'robustness',
   'validation',
@@ -44,6 +45,7 @@ export const FLOWS = [
   'throttling',
   'expiry',
   'jwt',
+  'timing',
 ] as const;
 export type Flow = (typeof FLOWS)[number];
 

@@ -3,7 +3,7 @@ import { successStatuses } from '../helpers/wire/profile.js';
 import { check, type CheckContext } from '../helpers/harness/check.js';
 import { expectEqual, expectSchema, expectThat, fail } from '../helpers/checks.js';
 import type { Exchange } from '../helpers/wire/http.js';
-import { wrongCode } from '../helpers/flows/otp.js';
+import { codeSequence, wrongCode } from '../helpers/flows/otp.js';
 import { requestReset, resetPassword } from '../helpers/flows/reset.js';
 import { expectUserEchoes, newPassword, tokensOf, uniquePhone, userField, type Account } from '../helpers/flows/users.js';
 
@@ -186,10 +186,43 @@ check('ACC-OTP-016', async (t) => {
 check('ACC-OTP-017', async (t) => {
   const [owner, other] = [signInFlow(t, await signInPhone(t)), signInFlow(t, await signInPhone(t))];
   const [ownerCode, otherCode] = await Promise.all([sentCode(t, owner), sentCode(t, other)]);
-  if (ownerCode === otherCode) throw new NotApplicable('the OTP source gives both phones the same code (a fixed test code), so a code cannot be told apart by phone');
+  // Codes the server generated (the check needs real codes): the same code for both is ACC-OTP-019's finding.
+  if (ownerCode === otherCode) throw new NotApplicable('the server sent both phones the same code (a finding of ACC-OTP-019), so a code cannot be told apart by phone');
   t.checks.expectRefused(await other.present(ownerCode), 'invalid');
 });
 
 check('ACC-OTP-018', async (t) => {
   for (const phone of ['12ab34', '+1 555']) t.checks.expectRefused(await signInFlow(t, phone).send(), 'invalid');
+});
+
+// Quality of the codes (ASVS 5.0 6.5.3): drawn from a CSPRNG, so neither another account's code
+// nor a user's earlier codes tell anything about the next one.
+
+const SIMULTANEOUS_ACCOUNTS = 3;
+
+check('ACC-OTP-019', async (t) => {
+  const flows = await Promise.all(Array.from({ length: SIMULTANEOUS_ACCOUNTS }, () => codeFlow(t)));
+  const sent = await Promise.all(flows.map((flow) => flow.send()));
+  for (const ex of sent) t.checks.expectOk(ex);
+  const codes = await Promise.all(flows.map((flow) => flow.read()));
+  // Random 6-digit codes all alike: one chance in 10^12. A code for everybody (from the clock, or one configured) is not random.
+  if (new Set(codes).size === 1) fail(`${codes.length} accounts sent codes at the same moment all got the same code: the code is not drawn at random for each`, ...sent.slice(0, 2));
+});
+
+const SUCCESSIVE_CODES = 3;
+
+check('ACC-OTP-020', async (t) => {
+  const flow = await codeFlow(t);
+  const codes: string[] = [];
+  let last: Exchange | undefined;
+  for (let i = 0; i < SUCCESSIVE_CODES; i++) {
+    last = await flow.send();
+    t.checks.expectOk(last);
+    codes.push(await flow.read());
+  }
+  if (new Set(codes).size < codes.length || codes.some((c) => !/^\d+$/.test(c))) {
+    throw new NotApplicable('successive codes repeat (the live code sent again, or one code for everybody: ACC-OTP-019) or are not numbers, so they cannot be compared as a sequence');
+  }
+  const pattern = codeSequence(codes);
+  if (pattern) fail(`${codes.length} codes sent one after the other to one user ${pattern}: the next code can be predicted from the last`, ...(last ? [last] : []));
 });

@@ -85,6 +85,8 @@ describe.concurrent('real Django accounts stacks with their profiles', () => {
         const otp = outbox ? ['--otp-source', `file:${outboxFile}`] : [];
         const users = provision ? ['--provision', createUserCommand(stack, db)] : [];
         const shipped = existsSync(join(ROOT, 'profiles', `${profile}.json`));
+        // Three stacks at once, each hashing with PBKDF2 for every login (the throttling and timing
+        // flows log in ~150 times): on a loaded 2-core machine a run takes well over the default bound.
         const target = ['--base-url', `http://127.0.0.1:${port}${basePath}`, '--profile', shipped ? profile : join(ROOT, 'test', 'profiles', `${profile}.json`), ...otp, ...users];
         // The shipped profile describes the stack: doctor finds every mapped operation as it says.
         const doctor = await runCli(['doctor', ...target]);

@@ -28,6 +28,20 @@ export function wrongCode(real: string | null): string {
   return real === '000000' ? '999999' : '000000';
 }
 
+/**
+ * How successive codes follow one another, or null when they look random: a constant step
+ * (a counter, +1 or +k), or steps all within a thousandth of the code space (a counter shared by
+ * every user, that other users' codes move on). Random codes do either once in ~200,000 runs.
+ */
+export function codeSequence(codes: readonly string[]): string | null {
+  const space = 10 ** Math.max(...codes.map((c) => c.length));
+  const steps = codes.slice(1).map((code, i) => (((Number(code) - Number(codes[i])) % space) + space) % space);
+  if (steps.every((s) => s === steps[0])) return `go up by a constant step of ${steps[0]}`;
+  const near = space / 1000;
+  if (steps.every((s) => Math.min(s, space - s) <= near)) return `each lie within ${near} of the previous one (steps ${steps.join(', ')})`;
+  return null;
+}
+
 export interface OtpReader {
   readonly available: boolean;
   readonly description: string;

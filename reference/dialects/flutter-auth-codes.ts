@@ -5,12 +5,12 @@
  * and one purpose, burnt by five wrong guesses. Every check of a single-use thing and its use
  * run with no await between them, so they are atomic.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Ctx } from '../context.js';
 import { ok, type Success } from '../envelope.js';
 import { crash } from '../errors.js';
-import { raceWindow, spendAttempt, storePassword, throttleFor } from '../handlers/common.js';
-import { issueOtp, matchCode } from '../otp.js';
+import { deliverResetMessage, hashCost, raceWindow, spendAttempt, storePassword, throttleFor } from '../handlers/common.js';
+import { issueOtp, matchCode, newCode } from '../otp.js';
 import { hashPassword } from '../passwords.js';
 import type { OtpRecord, Store, User } from '../store.js';
 import { isEmail, MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from '../validation.js';
@@ -96,8 +96,7 @@ export async function verifyOtp(ctx: Ctx): Promise<Success> {
 
 /** A reset code: the shared code generation (and its digit fault), valid 10 minutes as seed 004 §4.1 says. */
 function issueResetCode(ctx: Ctx, user: User): OtpRecord {
-  const digits = ctx.fault('otp-four-digits') ? 4 : 6;
-  const code = String(randomInt(0, 10 ** digits)).padStart(digits, '0');
+  const code = newCode(ctx);
   const record: OtpRecord = { userId: user.id, channel: 'email', purpose: 'reset', code, expiresAt: ctx.now() + RESET_CODE_TTL_S * 1000, used: false, failures: 0 };
   ctx.store.saveOtp(record);
   ctx.state.secrets.noteOtp(code);
@@ -122,6 +121,7 @@ export async function forgotPassword(ctx: Ctx): Promise<Success> {
   const user = ctx.store.findByEmail(email);
   if (!user && ctx.fault('reset-enumeration')) throw new FlutterError(400, TEXT.noSuchEmail);
   const record = user && issueResetCode(ctx, user);
+  await deliverResetMessage(ctx, user !== undefined);
   return ok('', withEcho(ctx, record, { message: CODE_TEXT.resetSent, email, expires_in: RESET_CODE_TTL_S }));
 }
 
@@ -217,7 +217,7 @@ export async function resetPassword(ctx: Ctx): Promise<Success> {
   });
   if (values.confirm !== values.password) throw new FlutterError(422, TEXT.passwordMismatch);
   // Hashed first: finding the token, spending it and storing the password then run with no await.
-  const hash = await hashPassword(values.password);
+  const hash = await hashPassword(values.password, hashCost(ctx));
   const found = findGrant(ctx, values.token);
   if (!found) throw new FlutterError(400, CODE_TEXT.invalidResetToken);
   if (ctx.fault('reset-broken')) crash('reset-broken');

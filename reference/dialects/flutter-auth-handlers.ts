@@ -6,8 +6,8 @@
  */
 import type { Ctx } from '../context.js';
 import { ok, type Success } from '../envelope.js';
-import { crashOnHostileInput, hashAndClaim, plainUser, readEmail, throttledLogin } from '../handlers/common.js';
-import { matchesAny, spendVerificationTime } from '../passwords.js';
+import { crashOnHostileInput, hashAndClaim, plainUser, readEmail, refuseUnknownAccount, throttledLogin } from '../handlers/common.js';
+import { matchesAny } from '../passwords.js';
 import type { User } from '../store.js';
 import { issuePair } from '../tokens.js';
 import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, type FieldReader } from '../validation.js';
@@ -112,7 +112,7 @@ function badLogin(ctx: Ctx, field: 'email' | 'password'): FlutterError {
 async function authenticateLogin(ctx: Ctx, account: User | undefined, password: string): Promise<User> {
   const user = ctx.fault('login-by-email-broken') ? undefined : account;
   if (!user) {
-    await spendVerificationTime(password);
+    await refuseUnknownAccount(ctx, password);
     if (account === undefined && ctx.fault('unknown-user-404')) throw new FlutterError(404, TEXT.noSuchEmail);
     throw badLogin(ctx, 'email');
   }

@@ -82,6 +82,13 @@ export const FLUTTER_AUTH_FAULTS = [
   'password-hash-unbounded',
   'large-json-500',
   'deep-json-500',
+  'error-stack-trace',
+  'echoes-refused-input',
+  'token-answers-cacheable',
+  'otp-sequential',
+  'otp-shared-code',
+  'login-timing-leak',
+  'reset-timing-leak',
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */

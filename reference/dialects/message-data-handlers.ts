@@ -6,9 +6,9 @@
 import type { Ctx } from '../context.js';
 import { ok, type Success } from '../envelope.js';
 import { BEARER_CHALLENGE, crash, unauthorized } from '../errors.js';
-import { checkEmailFree, hashAndClaim, plainUser, readEmail, requireUser, throttledLogin } from '../handlers/common.js';
+import { checkEmailFree, hashAndClaim, plainUser, readEmail, refuseUnknownAccount, requireUser, throttledLogin } from '../handlers/common.js';
 import { isJwt } from '../jwt.js';
-import { matchesAny, spendVerificationTime } from '../passwords.js';
+import { matchesAny } from '../passwords.js';
 import type { User } from '../store.js';
 import { issuePair, issueToken, verifyToken, type TokenType } from '../tokens.js';
 import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type FieldReader } from '../validation.js';
@@ -92,7 +92,7 @@ function badLogin(ctx: Ctx, status = 401): CodedError {
 async function authenticateLogin(ctx: Ctx, account: User | undefined, password: string): Promise<User> {
   const user = ctx.fault('login-by-email-broken') ? undefined : account;
   if (!user) {
-    await spendVerificationTime(password);
+    await refuseUnknownAccount(ctx, password);
     throw account === undefined && ctx.fault('unknown-user-404') ? new CodedError(404, ctx.t.noAccount, 'NOT_FOUND') : badLogin(ctx);
   }
   if (ctx.fault('accepts-wrong-password') || (await matchesAny(password, user.password_hashes))) return user;

@@ -82,6 +82,10 @@ export const MESSAGE_DATA_FAULTS = [
   'password-hash-unbounded',
   'large-json-500',
   'deep-json-500',
+  'error-stack-trace',
+  'echoes-refused-input',
+  'token-answers-cacheable',
+  'login-timing-leak',
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */

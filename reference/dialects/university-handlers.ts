@@ -7,9 +7,9 @@
 import type { Ctx } from '../context.js';
 import { ok, type Success } from '../envelope.js';
 import { BEARER_CHALLENGE, crash } from '../errors.js';
-import { throttledLogin } from '../handlers/common.js';
+import { refuseUnknownAccount, throttledLogin } from '../handlers/common.js';
 import { isJwt } from '../jwt.js';
-import { matchesAny, spendVerificationTime } from '../passwords.js';
+import { matchesAny } from '../passwords.js';
 import type { User } from '../store.js';
 import { issuePair, issueToken, verifyToken, type TokenClaims, type TokenType } from '../tokens.js';
 import { MAX_PASSWORD_LENGTH } from '../validation.js';
@@ -75,7 +75,7 @@ async function checkCredentials(ctx: Ctx, account: User | undefined, password: s
   const broken = ctx.fault('login-by-username-broken');
   const user = broken ? undefined : account;
   if (!user) {
-    await spendVerificationTime(password);
+    await refuseUnknownAccount(ctx, password);
     if (account === undefined && ctx.fault('unknown-user-404')) throw new SeedError(404, seedTexts(ctx).userNotFound, {});
     throw loginRefused(ctx, 401, 'username');
   }

@@ -3,12 +3,12 @@ import type { Ctx } from '../context.js';
 import { type Success, ok } from '../envelope.js';
 import { ApiError, BEARER_CHALLENGE, crash, unauthorized } from '../errors.js';
 import { isJwt } from '../jwt.js';
-import { hashPassword, matchesAny, spendVerificationTime } from '../passwords.js';
+import { hashPassword, matchesAny } from '../passwords.js';
 import { serializeUser } from '../serialize.js';
 import type { User } from '../store.js';
 import { issuePair, issueToken, verifyToken, type TokenClaims, type TokenType } from '../tokens.js';
 import { phoneProblems, type FieldReader } from '../validation.js';
-import { applyPrivileged, checkEmailFree, crashOnHostileInput, FLAGS, openWallet, raceWindow, readEmail, readPasswordPair, readRole, lockedOutLogin, throttledLogin } from './common.js';
+import { applyPrivileged, checkEmailFree, crashOnHostileInput, FLAGS, hashCost, lockedOutLogin, openWallet, raceWindow, readEmail, readPasswordPair, readRole, refuseUnknownAccount, throttledLogin } from './common.js';
 
 const REGISTER_PASSWORD = { password: 'password', confirm: 'password_confirm', lengthFault: 'password-length-unchecked', confirmFault: 'password-confirm-unchecked' } as const;
 const MAX_NAME_LENGTH = 255;
@@ -83,7 +83,7 @@ export async function register(ctx: Ctx): Promise<Success> {
   const racy = ctx.fault('register-race');
   if (racy) checkUnique(r, ctx, values);
   await raceWindow(ctx, 'register-race');
-  const hash = r.bag.empty && values.password !== undefined ? await hashPassword(values.password) : undefined;
+  const hash = r.bag.empty && values.password !== undefined ? await hashPassword(values.password, hashCost(ctx)) : undefined;
   if (!racy) checkUnique(r, ctx, values);
   const valid = r.bag.required(ctx.t.validationFailed, { ...values, hash });
   const user = newUser(ctx, valid, valid.hash);
@@ -108,7 +108,7 @@ async function checkCredentials(ctx: Ctx, username: string, account: User | unde
   const broken = ctx.fault(username.includes('@') ? 'login-by-email-broken' : 'login-by-phone-broken');
   const user = broken ? undefined : account;
   if (!user) {
-    await spendVerificationTime(password);
+    await refuseUnknownAccount(ctx, password);
     throw loginRefused(ctx, ctx.fault('unknown-user-404') && !broken ? 404 : 401, 'username');
   }
   if (ctx.fault('accepts-wrong-password') || (await matchesAny(password, user.password_hashes))) return user;

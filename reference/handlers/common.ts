@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Ctx } from '../context.js';
 import { crash, throttled, type ApiError } from '../errors.js';
 import type { FaultName } from '../faults.js';
-import { hashPassword } from '../passwords.js';
+import { hashPassword, spendVerificationTime, type HashCost } from '../passwords.js';
 import type { Rate } from '../ratelimit.js';
 import type { User, Wallet } from '../store.js';
 import { TOKEN_TYPES, type TokenType } from '../tokens.js';
@@ -198,9 +198,32 @@ export async function hashAndClaim(ctx: Ctx, password: string, claim: () => void
   const racy = ctx.fault('register-race');
   if (racy) claim();
   await raceWindow(ctx, 'register-race');
-  const hash = await hashPassword(password);
+  const hash = await hashPassword(password, hashCost(ctx));
   if (!racy) claim();
   return hash;
+}
+
+/**
+ * The cost passwords are hashed at: the test cost, or (fault login-timing-leak) the cost of a
+ * production server, whose hash is slow enough for its absence to show in answer times.
+ */
+export function hashCost(ctx: Ctx): HashCost {
+  return ctx.fault('login-timing-leak') ? 'production' : 'test';
+}
+
+/**
+ * A login for an account that does not exist costs one password verification all the same, so
+ * that its answer time does not tell (fault login-timing-leak: it is refused at once).
+ */
+export async function refuseUnknownAccount(ctx: Ctx, password: string): Promise<void> {
+  if (!ctx.fault('login-timing-leak')) await spendVerificationTime(password);
+}
+
+/** Mail delivery is queued; fault reset-timing-leak delivers a known account's reset mail before answering (an SMTP round trip). */
+const DELIVERY_MS = 150;
+
+export async function deliverResetMessage(ctx: Ctx, known: boolean): Promise<void> {
+  if (known && ctx.fault('reset-timing-leak')) await sleep(DELIVERY_MS);
 }
 
 /**

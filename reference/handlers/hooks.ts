@@ -11,7 +11,7 @@ import { jsonOut, type Outgoing } from '../http.js';
 import { channelOf, isChannel } from '../otp.js';
 import { hashPassword } from '../passwords.js';
 import { parseNumber } from '../validation.js';
-import { plainUser } from './common.js';
+import { hashCost, plainUser } from './common.js';
 
 export const HOOK_PREFIX = '/__conformance__/';
 /** About 30 years either way: keeps every date the clock produces representable. */
@@ -72,7 +72,7 @@ export async function usersHook(ctx: Ctx): Promise<Outgoing> {
     if (typeof value === 'string') given[key] = value;
   }
   if (!given.password || (!given.username && !given.email)) return raw(400, { error: 'a password and a username or an email are required' });
-  const hash = await hashPassword(given.password);
+  const hash = await hashPassword(given.password, hashCost(ctx));
   // Checked after the only await, so that the check and the insert are atomic.
   if ((given.username && ctx.store.findByUsername(given.username)) || (given.email && ctx.store.findByEmail(given.email))) return raw(409, { error: 'the user exists' });
   const names = [given.first_name, given.last_name].filter(Boolean).join(' ');

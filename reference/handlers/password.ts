@@ -8,7 +8,7 @@ import { hashPassword, matchesAny } from '../passwords.js';
 import { CHANNELS, type Channel, type OtpRecord, type Purpose, type User } from '../store.js';
 import { TOKEN_TYPES, type TokenType } from '../tokens.js';
 import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from '../validation.js';
-import { raceWindow, readPasswordPair, requireUser, spendAttempt, storePassword, throttleFor } from './common.js';
+import { deliverResetMessage, hashCost, raceWindow, readPasswordPair, requireUser, spendAttempt, storePassword, throttleFor } from './common.js';
 import { echoCode, invalidOtp } from './otp.js';
 
 const CHANGE_PASSWORD = { password: 'new_password', confirm: 'new_password_confirm', lengthFault: 'change-password-length-unchecked', confirmFault: 'new-password-confirm-unchecked' } as const;
@@ -33,7 +33,7 @@ export async function changePassword(ctx: Ctx): Promise<Success> {
   const valid = r.bag.required(ctx.t.passwordChangeFailed, { password });
   if (ctx.fault('change-password-500')) crash('change-password-500');
   const survivors = CHANGE_SURVIVORS.filter(([, fault]) => ctx.fault(fault)).map(([type]) => type);
-  const hash = await hashPassword(valid.password);
+  const hash = await hashPassword(valid.password, hashCost(ctx));
   if (!ctx.fault('change-password-not-applied')) storePassword(ctx, user, hash, { keepOld: ctx.fault('change-password-keeps-old'), survivors });
   return ok(ctx.t.passwordChanged, {});
 }
@@ -48,6 +48,7 @@ export async function sendResetOtp(ctx: Ctx): Promise<Success> {
   // No account enumeration: an unknown identifier gets the very same answer, and no code.
   if (!user && ctx.fault('reset-enumeration')) throw badRequest(ctx.t, 'identifier', ctx.t.noAccount, ctx.t.validationFailed);
   const record = user && issueOtp(ctx, user.id, channelOf(identifier), 'reset');
+  await deliverResetMessage(ctx, user !== undefined);
   return ok(ctx.t.resetSent(identifier), echoCode(ctx, record, { message: 'OTP sent successfully' }));
 }
 
@@ -85,7 +86,7 @@ export async function resetPassword(ctx: Ctx): Promise<Success> {
   // between them (fault reset-race: the code is found before the hash and spent after it).
   const early = ctx.fault('reset-race') ? findResetTarget(ctx, valid.identifier, valid.code) : undefined;
   await raceWindow(ctx, 'reset-race');
-  const hash = await hashPassword(valid.password);
+  const hash = await hashPassword(valid.password, hashCost(ctx));
   const { user, record } = early ?? findResetTarget(ctx, valid.identifier, valid.code);
   if (ctx.fault('reset-broken')) crash('reset-broken');
   if (!ctx.fault('reset-otp-reusable')) record.used = true;
