@@ -259,7 +259,9 @@ export class HttpClient {
   private probing = false;
 
   constructor(private readonly options: ClientOptions) {
-    this.agent = new Agent({ keepAliveTimeout: 10_000, connections: 64, connect: { timeout: options.timeoutMs } });
+    // Idle connections are dropped after 4 s, before the 5 s of Node's default server timeout (and
+    // a Keep-Alive hint is honoured): a connection the server is closing is not written to.
+    this.agent = new Agent({ keepAliveTimeout: 4_000, connections: 64, connect: { timeout: options.timeoutMs } });
     this.limit = new AdaptiveLimit(Math.max(1, options.concurrency ?? 8));
     this.backoffMs = options.backoffMs ?? BACKOFF_MS;
     this.breakerPauseMs = options.breakerPauseMs ?? 2000;
