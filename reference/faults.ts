@@ -266,6 +266,15 @@ const OTHER_DIALECTS_ONLY: readonly FaultName[] = [
   'logout-without-token',
 ];
 
+/**
+ * Faults of the machinery every dialect shares (body reading, password hashing, error and
+ * success rendering, login timing): each dialect whose profile applies their checks declares them.
+ */
+export const SHARED_MACHINERY_FAULTS = ['password-hash-unbounded', 'large-json-500', 'deep-json-500', 'error-stack-trace', 'echoes-refused-input', 'token-answers-cacheable', 'login-timing-leak'] as const satisfies readonly FaultName[];
+
+/** Faults of the shared JWT verifier, for the dialects with protected operations and refresh tokens. */
+export const JWT_FAULTS = ['accepts-alg-none-any-case', 'accepts-empty-key', 'weak-signing-key', 'kid-path-traversal', 'trusts-jku', 'iat-not-numeric', 'refresh-never-expires', 'ignores-refresh-expiry', 'ignores-token-nbf'] as const satisfies readonly FaultName[];
+
 /** The faults the TaskLink dialect (seed 000) implements: all but those of other dialects' endpoints. */
 export const TASKLINK_FAULTS: readonly FaultName[] = FAULT_NAMES.filter((name) => !OTHER_DIALECTS_ONLY.includes(name));
 

@@ -5,7 +5,7 @@
  * password reset, at the seed's own paths. Google sign-in (seed §5) needs Google's servers and
  * is left out. The seed has no refresh, current-user or logout endpoint, so none is served.
  */
-import type { FaultName, QuirkName } from '../faults.js';
+import { type FaultName, type QuirkName, SHARED_MACHINERY_FAULTS } from '../faults.js';
 import { routerFor, type ApiRoute } from '../router.js';
 import type { Dialect } from './dialect.js';
 import { forgotPassword, resetPassword, sendOtp, verifyOtp, verifyResetOtp } from './flutter-auth-codes.js';
@@ -79,16 +79,10 @@ export const FLUTTER_AUTH_FAULTS = [
   'no-reset-send-throttling',
   'weak-signing-key',
   'iat-not-numeric',
-  'password-hash-unbounded',
-  'large-json-500',
-  'deep-json-500',
-  'error-stack-trace',
-  'echoes-refused-input',
-  'token-answers-cacheable',
   'otp-sequential',
   'otp-shared-code',
-  'login-timing-leak',
   'reset-timing-leak',
+  ...SHARED_MACHINERY_FAULTS,
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */

@@ -4,7 +4,7 @@
  * under /api/auth/. The seed names no paths: these are the reference dialect's choice, and the
  * message-data profile describes them to the suite.
  */
-import type { FaultName, QuirkName } from '../faults.js';
+import { type FaultName, type QuirkName, SHARED_MACHINERY_FAULTS, JWT_FAULTS } from '../faults.js';
 import { honoursNamedUser } from '../handlers/named-user.js';
 import { routerFor, type ApiRoute } from '../router.js';
 import type { Dialect } from './dialect.js';
@@ -67,25 +67,11 @@ export const MESSAGE_DATA_FAULTS = [
   'no-retry-after',
   'ignores-token-expiry',
   'permanent-lockout',
-  'accepts-alg-none-any-case',
-  'accepts-empty-key',
-  'weak-signing-key',
-  'kid-path-traversal',
-  'trusts-jku',
-  'iat-not-numeric',
-  'refresh-never-expires',
-  'ignores-refresh-expiry',
-  'ignores-token-nbf',
   'email-domain-case-distinct',
   'email-leading-space-kept',
   'email-length-unchecked',
-  'password-hash-unbounded',
-  'large-json-500',
-  'deep-json-500',
-  'error-stack-trace',
-  'echoes-refused-input',
-  'token-answers-cacheable',
-  'login-timing-leak',
+  ...SHARED_MACHINERY_FAULTS,
+  ...JWT_FAULTS,
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */

@@ -5,7 +5,7 @@
  * protected endpoints are simplejwt's raw {detail, code}. There is no registration.
  */
 import { ApiError } from '../errors.js';
-import type { FaultName, QuirkName } from '../faults.js';
+import { type FaultName, type QuirkName, SHARED_MACHINERY_FAULTS, JWT_FAULTS } from '../faults.js';
 import { honoursNamedUser } from '../handlers/named-user.js';
 import { routerFor, type ApiRoute } from '../router.js';
 import type { Dialect } from './dialect.js';
@@ -66,22 +66,8 @@ export const UNIVERSITY_FAULTS = [
   'no-retry-after',
   'ignores-token-expiry',
   'permanent-lockout',
-  'accepts-alg-none-any-case',
-  'accepts-empty-key',
-  'weak-signing-key',
-  'kid-path-traversal',
-  'trusts-jku',
-  'iat-not-numeric',
-  'refresh-never-expires',
-  'ignores-refresh-expiry',
-  'ignores-token-nbf',
-  'password-hash-unbounded',
-  'large-json-500',
-  'deep-json-500',
-  'error-stack-trace',
-  'echoes-refused-input',
-  'token-answers-cacheable',
-  'login-timing-leak',
+  ...SHARED_MACHINERY_FAULTS,
+  ...JWT_FAULTS,
 ] as const satisfies readonly FaultName[];
 
 /** Quirks the dialect honours; numeric ids are its normal form. */
