@@ -1,4 +1,5 @@
 /** Per-server state and the per-request context every handler receives. */
+import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Clock } from './clock.js';
 import type { FaultName, QuirkName } from './faults.js';
@@ -13,6 +14,8 @@ export interface SigningKeys {
   readonly good: Buffer;
   /** A key the API never accepts: the `*-unusable` faults sign with it. */
   readonly bad: Buffer;
+  /** Quirk rs256-tokens: the RSA key pair the API signs with instead (RS256), published as a JWK Set. */
+  readonly rsa?: { readonly privateKey: KeyObject; readonly publicKey: KeyObject; readonly kid: string };
 }
 
 export interface ServerState {

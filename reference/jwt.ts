@@ -3,7 +3,7 @@
  * the server, never chosen by the token (RFC 8725 §3.1). Fault switches relax it through the
  * options, never here.
  */
-import { createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createHmac, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isPlainObject } from './validation.js';
@@ -40,6 +40,10 @@ export interface VerifyOptions {
   readonly kidFromFile?: boolean;
   /** Fault `trusts-jku`: the public key the token's jku header pointed at (fetched by the caller); RS256 tokens verify with it. */
   readonly headerKey?: KeyObject;
+  /** Quirk rs256-tokens: the API's own public key; RS256 is then the only algorithm it takes. */
+  readonly publicKey?: KeyObject;
+  /** Fault `alg-confusion`: an HS256 token whose MAC key is the public key's PEM text passes too. */
+  readonly publicKeyAsHmacSecret?: boolean;
   /** Fault `ignores-token-nbf`: nbf is not looked at. */
   readonly ignoreNotBefore?: boolean;
   /** Fault `refresh-never-expires`: a token without exp passes. */
@@ -68,6 +72,12 @@ function decodeSegment(segment: string): Claims {
   }
   if (!isPlainObject(value)) throw new TokenError('Token is malformed');
   return value;
+}
+
+/** Quirk rs256-tokens: the same claims, RS256-signed with the API's private key, its kid in the header. */
+export function signRs256(payload: Claims, privateKey: KeyObject, kid: string): string {
+  const signingInput = `${encodeSegment({ alg: 'RS256', typ: 'JWT', kid })}.${encodeSegment(payload)}`;
+  return `${signingInput}.${sign('sha256', Buffer.from(signingInput), privateKey).toString('base64url')}`;
 }
 
 export function signHs256(payload: Claims, key: Buffer): string {
@@ -105,6 +115,13 @@ function checkSignature(token: Decoded, options: VerifyOptions): void {
   if (alg === 'RS256' && options.headerKey) {
     if (!verify('sha256', Buffer.from(token.signingInput), options.headerKey, Buffer.from(token.signature, 'base64url'))) throw new TokenError('Token signature is invalid');
     return;
+  }
+  if (options.publicKey) {
+    if (options.skipSignature && alg === 'RS256') return;
+    if (alg === 'RS256' && verify('sha256', Buffer.from(token.signingInput), options.publicKey, Buffer.from(token.signature, 'base64url'))) return;
+    const pem = String(options.publicKey.export({ type: 'spki', format: 'pem' }));
+    if (alg === 'HS256' && options.publicKeyAsHmacSecret && sameText(token.signature, Buffer.from(mac(token.signingInput, Buffer.from(pem))))) return;
+    throw new TokenError(alg === 'RS256' ? 'Token signature is invalid' : 'Token algorithm is not allowed');
   }
   if (alg !== 'HS256') throw new TokenError('Token algorithm is not allowed');
   if (options.skipSignature) return;

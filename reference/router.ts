@@ -124,6 +124,7 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
     const { basePath, hooks } = ctx.state;
     if (hooks && ctx.path.startsWith(HOOK_PREFIX)) return runHook(ctx);
     if (ctx.path.startsWith('/media/')) return serveMedia(ctx);
+    if (ctx.path === JWKS_PATH && ctx.state.keys.rsa) return jwksAnswer(ctx.state.keys.rsa);
     const relative = ctx.path.startsWith(basePath) ? ctx.path.slice(basePath.length) : null;
     const api = relative === null ? undefined : (routes.find((r) => r.path === relative) ?? userPathRoute(ctx, relative));
     const refused = appHeadersRefusal(ctx, api?.path);
@@ -141,6 +142,13 @@ export function routerFor(routes: readonly ApiRoute[], speech: Speech): (state: 
     }
     await writeOutgoing(state, req, res, out);
   };
+}
+
+/** Quirk rs256-tokens: where the API publishes the public key its tokens are signed with (RFC 7517). */
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+function jwksAnswer(rsa: NonNullable<ServerState['keys']['rsa']>): Outgoing {
+  return jsonOut(200, { keys: [{ ...rsa.publicKey.export({ format: 'jwk' }), kid: rsa.kid, alg: 'RS256', use: 'sig' }] });
 }
 
 /** Quirk user-path-ids: `users/{id}/` reads and updates the user it names (handlers/path-user.ts). */

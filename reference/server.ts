@@ -3,7 +3,7 @@
  * embedded default target of the suite and, with fault switches, the target of its self-tests.
  * With `dialect` it speaks another accounts API on the same machinery (reference/dialects/).
  */
-import { randomBytes } from 'node:crypto';
+import { type KeyObject, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Clock } from './clock.js';
@@ -137,6 +137,12 @@ function globalRateLimit(dialect: Dialect, handle: Handler): Handler {
 
 const WEAK_SIGNING_KEY = 'your-256-bit-secret';
 
+/** Quirk rs256-tokens: a fresh RSA key pair per server, named by a kid in the JWK Set. */
+function rsaKeys(): { privateKey: KeyObject; publicKey: KeyObject; kid: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { privateKey, publicKey, kid: randomBytes(8).toString('hex') };
+}
+
 export async function startReferenceServer(options: ReferenceOptions = {}): Promise<ReferenceServer> {
   const host = options.host ?? '127.0.0.1';
   const name = options.dialect ?? 'tasklink';
@@ -151,7 +157,7 @@ export async function startReferenceServer(options: ReferenceOptions = {}): Prom
     secrets: new Secrets(),
     // Random per server: tokens never outlive the process, and one server's tokens mean nothing to another.
     // Fault `weak-signing-key`: jwt.io's example secret, the first entry of many public wordlists.
-    keys: { good: faults.has('weak-signing-key') ? Buffer.from(WEAK_SIGNING_KEY) : randomBytes(32), bad: randomBytes(32) },
+    keys: { good: faults.has('weak-signing-key') ? Buffer.from(WEAK_SIGNING_KEY) : randomBytes(32), bad: randomBytes(32), rsa: quirks.has('rs256-tokens') ? rsaKeys() : undefined },
     faults,
     quirks,
     basePath: normalizeBasePath(options.basePath ?? dialect.basePath),

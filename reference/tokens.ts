@@ -8,7 +8,7 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { Ctx } from './context.js';
 import type { ApiError } from './errors.js';
-import { TokenError, verifyJwt, signHs256, type Claims } from './jwt.js';
+import { TokenError, verifyJwt, signHs256, signRs256, type Claims } from './jwt.js';
 import type { User } from './store.js';
 
 export const TOKEN_TYPES = ['access', 'refresh'] as const;
@@ -53,7 +53,9 @@ export function issueToken(ctx: Ctx, type: TokenType, user: User, key: Buffer = 
   // Fault `refresh-never-expires`: refresh tokens carry no exp at all.
   const exp = type === 'refresh' && ctx.fault('refresh-never-expires') ? undefined : iat + lifetime;
   const claims = { token_type: type, exp, nbf: iat, iat: issuedAt, jti: randomBytes(16).toString('hex'), user_id: user.id, iat_ms: nowMs };
-  return ctx.state.secrets.noteToken(signHs256(claims, key));
+  const { rsa } = ctx.state.keys;
+  // Quirk rs256-tokens: signed with the RSA key; the *-unusable faults still sign HS256 with the bad key.
+  return ctx.state.secrets.noteToken(rsa && key === ctx.state.keys.good ? signRs256(claims, rsa.privateKey, rsa.kid) : signHs256(claims, key));
 }
 
 export function issuePair(ctx: Ctx, user: User, accessKey?: Buffer): TokenPair {
@@ -77,7 +79,8 @@ function tokenUser(ctx: Ctx, claims: TokenClaims): User | undefined {
 export function verifyToken(ctx: Ctx, token: string, policy: TokenPolicy): { user: User; claims: TokenClaims } {
   let payload: Claims;
   try {
-    payload = verifyJwt(token, { ...policy, key: ctx.state.keys.good, nowMs: ctx.now(), allowNoExpiry: ctx.fault('refresh-never-expires') });
+    const publicKey = ctx.state.keys.rsa?.publicKey;
+    payload = verifyJwt(token, { ...policy, key: ctx.state.keys.good, publicKey, publicKeyAsHmacSecret: ctx.fault('alg-confusion'), nowMs: ctx.now(), allowNoExpiry: ctx.fault('refresh-never-expires') });
   } catch (error) {
     if (error instanceof TokenError) throw policy.invalid();
     throw error;

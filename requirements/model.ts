@@ -57,6 +57,7 @@ export type Flow = (typeof FLOWS)[number];
  * - protectedOperation: some operation needs a token;
  * - protectedBody: some operation that needs a token takes a request body;
  * - jsonLogin: the login takes a JSON body (malformed JSON sent there is refused as invalid input);
+ * - jwks: the profile names where the API publishes the public keys its tokens are signed with;
  * - userPathIds: some operation's path names the user ({id}), as users/{id} routes do;
  * - updateAnswersUser: the profile update answers with the updated user (updateAnswersUser is not false);
  * - meRefusesSignedOut: the current-user operation refuses a signed-out request (no `unauthenticated` answer of its own);
@@ -78,6 +79,7 @@ export const CAPABILITIES = [
   'meRefusesSignedOut',
   'updateAnswersUser',
   'userPathIds',
+  'jwks',
   'codeFlow',
   'resetFlow',
   'roles',

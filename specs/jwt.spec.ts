@@ -3,7 +3,7 @@
  * operation must refuse, and the issued tokens' key and claims read offline. Where the API's
  * tokens are not JWTs (opaque session tokens) every check here is not applicable.
  */
-import { generateKeyPair, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPair, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -40,10 +40,9 @@ function protectedOperation(t: CheckContext): OperationId {
 
 async function expectEachRefused(t: CheckContext, forged: readonly Forged[]): Promise<void> {
   const op = protectedOperation(t);
-  const unauthorized = refusalStatuses(t.profile, 'unauthorized', op);
   for (const f of forged) {
     const ex = await t.api.call(op, { credential: { token: f.token } });
-    if (ex.status === null || !unauthorized.includes(ex.status)) fail(`${f.what} was not refused with ${unauthorized.join(' or ')}: ${op} answered ${ex.status ?? ex.failure}`, ex);
+    if (!t.checks.isRefusal(ex, 'unauthorized')) fail(`${f.what} was not refused with ${refusalStatuses(t.profile, 'unauthorized', op).join(' or ')}: ${op} answered ${ex.status ?? ex.failure}`, ex);
   }
 }
 
@@ -140,4 +139,32 @@ check('ACC-JWT-007', async (t) => {
     ].filter((m): m is string => m !== null);
   });
   if (wrong.length) fail(wrong.join('; '));
+});
+
+/** The texts a verifier that confuses algorithms may take as the HMAC secret: the public key as PEM (SPKI, and PKCS#1 for RSA), with and without the final newline. */
+function confusableSecrets(key: KeyObject): string[] {
+  const pems = [String(key.export({ type: 'spki', format: 'pem' }))];
+  if (key.asymmetricKeyType === 'rsa') pems.push(String(key.export({ type: 'pkcs1', format: 'pem' })));
+  return pems.flatMap((pem) => [pem, pem.trimEnd()]);
+}
+
+check('ACC-JWT-008', async (t) => {
+  const { account, header } = await jwtAccount(t);
+  const alg = String(header.alg);
+  if (!/^(RS|PS|ES)\d+$/.test(alg)) throw new NotApplicable(`the access token is signed with ${alg}, not a public-key algorithm: there is no public key to take for an HMAC secret`);
+  const url = new URL(t.profile.jwks as string, t.api.baseUrl).toString();
+  const set = await t.api.fetchUrl(url);
+  const keys = (set.json as { keys?: unknown } | undefined)?.keys;
+  // The profile names the key set; one that cannot be read is the profile's to fix, not a finding.
+  if (set.status !== 200 || !Array.isArray(keys)) throw new NotApplicable(`the key set the profile names (jwks: ${url}) answered ${set.status ?? set.failure}, not a JWK Set`);
+  const publicKeys = keys.flatMap((jwk) => {
+    try {
+      return [createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })];
+    } catch {
+      return [];
+    }
+  });
+  if (!publicKeys.length) throw new NotApplicable(`the key set at ${url} holds no public key the suite can read`);
+  const forged = publicKeys.flatMap((key, k) => confusableSecrets(key).map((secret, i) => ({ what: `a copy of the access token signed HS256 with public key ${k + 1} of the key set as the secret (${i % 2 ? 'PEM without its final newline' : 'PEM'}${i >= 2 ? ', PKCS#1' : ''})`, token: resignedCopy(account.access, header, secret) })));
+  await expectEachRefused(t, forged);
 });

@@ -230,6 +230,20 @@ describe.concurrent('profiles that reach other APIs', () => {
     }
   });
 
+  test('RS256 tokens with a published key set (jwks): the run passes, algorithm confusion is tried and refused', async () => {
+    const server = await startReferenceServer({ hooks: true, quirks: ['rs256-tokens'] });
+    try {
+      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', join(ROOT, 'test', 'profiles', 'tasklink-rs256.json')]);
+      expect(run.code, run.stdout).toBe(0);
+      const summary = run.summary();
+      expectHonest(summary);
+      expect(summary.results.find((r) => r.id === 'ACC-JWT-008')?.status).toBe('passed');
+      expect(summary.results.find((r) => r.id === 'ACC-JWT-003')?.message).toMatch(/not applicable: .*RS256, not an HMAC/);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('a header naming an unset environment variable is one line and exit 2, naming the key', async () => {
     const run = await runCli(['--profile', profileFile(APP_HEADERS), '--list']);
     expect(run.code).toBe(2);

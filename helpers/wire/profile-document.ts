@@ -128,6 +128,8 @@ export interface ProfileDocument {
     readonly scheme?: string | null;
   };
   readonly headers?: Headers;
+  /** Where the API publishes the public keys its tokens are signed with, as a JWK Set (RFC 7517): a URL, or a path (one starting with / resolves against the target's origin, another against the base URL). With it, ACC-JWT-008 tries algorithm confusion. */
+  readonly jwks?: string;
   /** Per operation: wire fields sent with a constant value on every call (seed 002's device_type). Dotted names nest. */
   readonly constants?: Readonly<Partial<Record<OperationId, Readonly<Record<string, unknown>>>>>;
   /** The user value the login's username field takes; default email. */
