@@ -25,7 +25,8 @@ check('ACC-REG-003', async ({ api, checks, faker }) => {
   const ex = await api.call('register', { fields: registerFields(newUserInput(faker, api.profile)) });
   checks.expectOk(ex);
   const user = api.read(ex, 'authUser');
-  expectEqual(ex, userField(api, user, 'phoneVerified'), false, 'is the phone verified');
+  // A flag is judged for an address the registration sent: a user registered without a phone has no phone to verify.
+  if (api.profile.request.register?.phone !== undefined && api.profile.user.phoneVerified !== undefined) expectEqual(ex, userField(api, user, 'phoneVerified'), false, 'is the phone verified');
   expectEqual(ex, userField(api, user, 'emailVerified'), false, 'is the email verified');
 });
 
