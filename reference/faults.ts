@@ -235,6 +235,11 @@ export const FAULTS = {
   'ignores-token-expiry': { description: 'expired access tokens are accepted', trips: ['ACC-CLK-001'] },
   'otp-never-expires': { description: 'verification codes never expire', trips: ['ACC-CLK-002'] },
   'permanent-lockout': { description: 'an account throttled for failed logins stays locked for good', trips: ['ACC-CLK-003'] },
+  'logout-keeps-session': {
+    description: 'the session logout (quirk session-logout) answers success but the token keeps working',
+    trips: ['ACC-OUT-004'],
+    reach: { quirks: ['session-logout'], profile: 'tasklink-session-token' },
+  },
   'alg-confusion': {
     description: 'with RS256 tokens (quirk rs256-tokens), an HS256 token whose MAC key is the published public key in PEM is accepted too, as verifiers that take one "secret or public key" do',
     trips: ['ACC-JWT-008'],
@@ -312,6 +317,7 @@ export const QUIRKS = {
   'no-confirmation': 'registration, password change and reset take the new password once: no confirmation field is required or read. Reached with a profile that maps none',
   'login-by-email-too': 'the university dialect\'s login also takes the email in its username field. Reached with a profile that says so (alsoLoginWith)',
   'rs256-tokens': 'tokens are signed RS256 with an RSA key of the server\'s, published as a JWK Set at /.well-known/jwks.json; HS256 tokens are refused. Reached with a profile that names the key set (jwks)',
+  'session-logout': 'a logout for session tokens at auth/logout/ (POST, with the token): it ends the session, so the token no longer opens anything. Reached with a profile that maps it',
   'form-bodies': 'every endpoint also reads application/x-www-form-urlencoded bodies, as DRF does by default',
   'global-rate-limit': 'past 20 requests a second (all endpoints together, test hooks excluded) every request is answered 429 with Retry-After: 1',
 } as const;

@@ -72,6 +72,8 @@ function capabilityMissing(cap: Capability, profile: TargetProfile, facts: RunFa
       return Object.values(profile.operations).some((op) => op?.auth && op.body !== 'none') ? null : `the ${name} profile has no operation that needs a token and takes a body`;
     case 'jsonLogin':
       return profile.operations.login?.body === 'json' ? null : `the ${name} profile's login takes no JSON body`;
+    case 'sessionToken':
+      return profile.response.tokenRefresh === undefined ? null : `the ${name} profile's API hands out a refresh token: logging out ends that (ACC-OUT-002), while a self-contained access token may live until it expires`;
     case 'jwks':
       return profile.jwks ? null : `the ${name} profile names no published key set (jwks)`;
     case 'userPathIds':

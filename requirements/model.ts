@@ -57,6 +57,7 @@ export type Flow = (typeof FLOWS)[number];
  * - protectedOperation: some operation needs a token;
  * - protectedBody: some operation that needs a token takes a request body;
  * - jsonLogin: the login takes a JSON body (malformed JSON sent there is refused as invalid input);
+ * - sessionToken: the API hands out a session token and no refresh token (better-auth, Parse Server);
  * - jwks: the profile names where the API publishes the public keys its tokens are signed with;
  * - userPathIds: some operation's path names the user ({id}), as users/{id} routes do;
  * - updateAnswersUser: the profile update answers with the updated user (updateAnswersUser is not false);
@@ -80,6 +81,7 @@ export const CAPABILITIES = [
   'updateAnswersUser',
   'userPathIds',
   'jwks',
+  'sessionToken',
   'codeFlow',
   'resetFlow',
   'roles',

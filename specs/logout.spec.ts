@@ -26,3 +26,12 @@ check('ACC-OUT-003', async (t) => {
   // Refused means refused: the refresh token still works.
   t.checks.expectOk(await t.api.call('refresh', { fields: { refresh: account.refresh } }));
 });
+
+check('ACC-OUT-004', async (t) => {
+  const account = await t.registerUser();
+  const credential = { token: account.access };
+  // The session works before the logout: a refusal afterwards is the logout's doing.
+  t.checks.expectOk(await t.api.call('me', { credential }));
+  t.checks.expectOk(await t.api.call('logout', { credential }));
+  t.checks.expectRefused(await t.api.call('me', { credential }), 'unauthorized');
+});

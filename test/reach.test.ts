@@ -52,18 +52,10 @@ describe.concurrent('profiles that reach other APIs', () => {
     }
   });
 
-  test('a session-token API (no refresh token): the run passes, the refresh checks do not apply', async () => {
-    const server = await startReferenceServer({ hooks: true });
+  test('a session-token API (no refresh token, a logout that ends the session): the run passes, the refresh checks do not apply, ACC-OUT-004 does', async () => {
+    const server = await startReferenceServer({ hooks: true, quirks: ['session-logout'] });
     try {
-      const profile = profileFile({
-        extends: 'tasklink',
-        name: 'tasklink-session-token',
-        operations: { refresh: null },
-        request: { refresh: null },
-        response: { tokenRefresh: null, refreshData: null, refreshAccess: null, refreshRefresh: null },
-        schemas: { refreshData: null },
-      });
-      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', profile]);
+      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', join(ROOT, 'test', 'profiles', 'tasklink-session-token.json')]);
       expect(run.code, run.stdout).toBe(0);
       const summary = run.summary();
       expect(summary.passed).toBeGreaterThan(100);
@@ -71,6 +63,7 @@ describe.concurrent('profiles that reach other APIs', () => {
       const byId = new Map(summary.results.map((r) => [r.id, r]));
       expect(byId.get('ACC-REF-001')?.message).toMatch(/not applicable: .* has no refresh operation/);
       expect(byId.get('ACC-AUTH-005')?.message).toMatch(/not applicable: .*hands out no refresh token/);
+      expect(byId.get('ACC-OUT-004')?.status).toBe('passed');
     } finally {
       await server.close();
     }
