@@ -11,7 +11,8 @@ import { expectHonest, ROOT, runCli } from './harness.js';
 // and phoneNumber plugins). .ci/run installs its packages; where they are not installed this test
 // is skipped with the reason.
 const FIXTURE = join(ROOT, 'fixtures', 'better-auth');
-const available = ['better-auth', 'better-sqlite3'].every((p) => existsSync(join(FIXTURE, 'node_modules', p, 'package.json')));
+// better-sqlite3's native module is built (or fetched prebuilt) last: a failed install leaves none.
+const available = ['better-auth/package.json', 'better-sqlite3/build/Release/better_sqlite3.node'].every((p) => existsSync(join(FIXTURE, 'node_modules', p)));
 const REASON = 'needs the better-auth fixture installed (fixtures/better-auth/install.sh: npm ci, better-sqlite3 built with python3, make and g++)';
 
 interface Expectations {
