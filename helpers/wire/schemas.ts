@@ -41,6 +41,9 @@ export const SCHEMA_NAMES = [
   'university-refresh',
   'flutter-auth-error',
   'flutter-auth-user',
+  'better-auth-error',
+  'better-auth-user',
+  'better-auth-session',
 ] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 /** A shipped schema's name, or the absolute path of a team's own schema file (named in its profile). */

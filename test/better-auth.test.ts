@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { REQUIREMENTS } from '../requirements/catalogue.js';
+import { expectHonest, ROOT, runCli } from './harness.js';
+
+// A real better-auth 1.x stack (fixtures/better-auth: node:http, SQLite, the bearer, jwt, emailOTP
+// and phoneNumber plugins). .ci/run installs its packages; where they are not installed this test
+// is skipped with the reason.
+const FIXTURE = join(ROOT, 'fixtures', 'better-auth');
+// better-sqlite3's native module is built (or fetched prebuilt) last: a failed install leaves none.
+const available = ['better-auth/package.json', 'better-sqlite3/build/Release/better_sqlite3.node'].every((p) => existsSync(join(FIXTURE, 'node_modules', p)));
+const REASON = 'needs the better-auth fixture installed (fixtures/better-auth/install.sh: npm ci, better-sqlite3 built with python3, make and g++)';
+
+interface Expectations {
+  readonly profile: string;
+  readonly findings: Readonly<Record<string, { readonly status: string; readonly why: string }>>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function serve(outbox: string, db: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const env = { ...process.env, ACCOUNTS_OUTBOX: outbox, BETTER_AUTH_DB: db };
+  const child = spawn(process.execPath, [join(FIXTURE, 'server.mjs'), String(port)], { cwd: FIXTURE, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('better-auth not ready within 30 s')), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      const ready = /READY (\S+)/.exec(d.toString());
+      if (ready) {
+        clearTimeout(timer);
+        resolve(ready[1] as string);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`better-auth exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+describe('a real better-auth stack with its profile', () => {
+  test.skipIf(!available)(`better-auth: exactly the known findings, everything else applicable passes${available ? '' : ` (skipped: ${REASON})`}`, async () => {
+    const expected = JSON.parse(readFileSync(join(ROOT, 'test', 'expectations', 'better-auth.json'), 'utf8')) as Expectations;
+    const dir = mkdtempSync(join(tmpdir(), 'better-auth-'));
+    const outbox = join(dir, 'outbox.jsonl');
+    const { url, child } = await serve(outbox, join(dir, 'auth.sqlite3'));
+    try {
+      // The emailOTP and phoneNumber plugins write their codes to the outbox: the suite's OTP source.
+      // better-auth hashes each password with scrypt (32 MiB, on libuv's four threads): under the
+      // suite's concurrent registrations on a loaded machine an answer can take over 10 s.
+      const target = ['--base-url', url, '--profile', 'better-auth', '--otp-source', `file:${outbox}`, '--timeout', '60000'];
+      // The shipped profile describes the stack: doctor finds every mapped operation as it says.
+      const doctor = await runCli(['doctor', ...target]);
+      expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
+      // A run takes minutes on a loaded machine.
+      const run = await runCli(target, { keep: 'stack-better-auth', timeoutMs: 420_000 });
+      const summary = run.summary();
+      expect(summary.target.profile).toBe('better-auth');
+      const findings = Object.fromEntries(summary.results.filter((r) => r.status === 'failed' || r.status === 'warning').map((r) => [r.id, r.status]));
+      expect(findings, run.stdout).toEqual(Object.fromEntries(Object.entries(expected.findings).map(([id, f]) => [id, f.status])));
+      expect(run.code).toBe(Object.values(expected.findings).some((f) => f.status === 'failed') ? 1 : 0);
+      // Every skip says why; the applicable core of the contract ran and got a verdict.
+      for (const r of summary.results.filter((x) => x.status === 'skipped')) expect(r.message, r.id).toMatch(/not applicable|needs a real OTP|clock hook/);
+      expect(summary.passed + summary.failed + summary.warnings).toBeGreaterThanOrEqual(60);
+      expectHonest(summary);
+      expect(summary.results).toHaveLength(REQUIREMENTS.length);
+    } finally {
+      await stop(child);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
