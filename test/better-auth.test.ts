@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { REQUIREMENTS } from '../requirements/catalogue.js';
 import { expectHonest, ROOT, runCli } from './harness.js';
+import { expectations, freePort, stop } from './real-stacks.js';
 
 // A real better-auth 1.x stack (fixtures/better-auth: node:http, SQLite, the bearer, jwt, emailOTP
 // and phoneNumber plugins). .ci/run installs its packages; where they are not installed this test
@@ -14,20 +14,6 @@ const FIXTURE = join(ROOT, 'fixtures', 'better-auth');
 // better-sqlite3's native module is built (or fetched prebuilt) last: a failed install leaves none.
 const available = ['better-auth/package.json', 'better-sqlite3/build/Release/better_sqlite3.node'].every((p) => existsSync(join(FIXTURE, 'node_modules', p)));
 const REASON = 'needs the better-auth fixture installed (fixtures/better-auth/install.sh: npm ci, better-sqlite3 built with python3, make and g++)';
-
-interface Expectations {
-  readonly profile: string;
-  readonly findings: Readonly<Record<string, { readonly status: string; readonly why: string }>>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function serve(outbox: string, db: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
@@ -47,17 +33,9 @@ async function serve(outbox: string, db: string): Promise<{ url: string; child: 
   return { url, child };
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
 describe('a real better-auth stack with its profile', () => {
   test.skipIf(!available)(`better-auth: exactly the known findings, everything else applicable passes${available ? '' : ` (skipped: ${REASON})`}`, async () => {
-    const expected = JSON.parse(readFileSync(join(ROOT, 'test', 'expectations', 'better-auth.json'), 'utf8')) as Expectations;
+    const expected = expectations('better-auth');
     const dir = mkdtempSync(join(tmpdir(), 'better-auth-'));
     const outbox = join(dir, 'outbox.jsonl');
     const { url, child } = await serve(outbox, join(dir, 'auth.sqlite3'));

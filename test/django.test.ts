@@ -1,31 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { REQUIREMENTS } from '../requirements/catalogue.js';
 import { expectHonest, ROOT, runCli } from './harness.js';
+import { expectations, freePort, stop } from './real-stacks.js';
 
 // Real Django accounts stacks from Debian's packages (fixtures/django). .ci/run installs them; on a
 // machine without them these tests are skipped with the reason.
 const PYTHON = '/usr/bin/python3';
 const available = spawnSync(PYTHON, ['-c', 'import django, rest_framework, rest_framework_simplejwt, djoser'], { stdio: 'ignore' }).status === 0;
 const REASON = 'needs Debian python3-django, python3-djangorestframework(-simplejwt) and python3-djoser (fixtures/django/install.sh)';
-
-interface Expectations {
-  readonly profile: string;
-  readonly findings: Readonly<Record<string, { readonly status: string; readonly why: string }>>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function serve(stack: string, outbox: string, db: string): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
@@ -42,14 +28,6 @@ async function serve(stack: string, outbox: string, db: string): Promise<{ port:
     child.once('exit', (code) => reject(new Error(`${stack} exited with ${code}`)));
   });
   return { port, child };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 /** Django's create_user, run by the suite for each user it needs: the stack's users come from an "administrator". */
@@ -76,7 +54,7 @@ const stacks = [
 describe.concurrent('real Django accounts stacks with their profiles', () => {
   for (const { stack, basePath, profile, outbox, provision, minPassed } of stacks) {
     test.skipIf(!available)(`${profile} against ${stack}: exactly the known findings, everything else applicable passes${available ? '' : ` (skipped: ${REASON})`}`, async () => {
-      const expected = JSON.parse(readFileSync(join(ROOT, 'test', 'expectations', `${profile}.json`), 'utf8')) as Expectations;
+      const expected = expectations(profile);
       const dir = mkdtempSync(join(tmpdir(), `${stack}-`));
       const outboxFile = join(dir, 'outbox.jsonl');
       const db = join(dir, 'db.sqlite3');
