@@ -9,7 +9,7 @@ import { formBody, jsonBody, multipartBody, nest, rawBody, type Upload } from '.
 import type { Exchange, HttpClient, OutgoingBody, SendOptions } from './http.js';
 import { registerCredentialsIn, registerSecret } from './mask.js';
 
-import { expandEnv, operationsOf, pointer, type Operation, type OperationId, type PrivilegedField, type RequestField, type TargetProfile } from './profile.js';
+import { expandEnv, pointer, type Operation, type OperationId, type PrivilegedField, type RequestField, type TargetProfile } from './profile.js';
 import { currentScope } from './scope.js';
 
 /** Response pointers whose value is a credential: access and refresh tokens, a reset token. */
@@ -60,11 +60,21 @@ export interface KnownUser {
 }
 
 export class Api {
+  /** The profile's constant headers, read from the environment once. */
+  private readonly constantHeaders: Readonly<Record<string, string>>;
+  /** Whether the profile needs to know whose token a request carries: a path naming the user, or fields drawn from the user. */
+  private readonly followsUsers: boolean;
+  private readonly origin: string;
+
   constructor(
     readonly client: HttpClient,
     readonly profile: TargetProfile,
     readonly baseUrl: string,
-  ) {}
+  ) {
+    this.constantHeaders = expandedHeaders(profile.headers);
+    this.followsUsers = Object.values(profile.operations).some((o) => o !== undefined && (o.path.includes('{id}') || (o.fromUser?.length ?? 0) > 0));
+    this.origin = new URL(baseUrl).origin;
+  }
 
   /** The operation as the profile maps it; specs only reach operations their requirement needs. */
   operation(op: OperationId): Operation {
@@ -85,11 +95,6 @@ export class Api {
   rememberUser(user: KnownUser, keys: readonly (string | undefined)[]): void {
     for (const key of keys) if (key) this.users.set(key, user);
     this.lastUser = user;
-  }
-
-  /** Whether the profile needs to know whose token a request carries. */
-  private followsUsers(): boolean {
-    return operationsOf(this.profile).some((op) => this.operation(op).path.includes('{id}') || (this.operation(op).fromUser?.length ?? 0) > 0);
   }
 
   /**
@@ -195,7 +200,7 @@ export class Api {
       retryOnRateLimit: opts.retryOnRateLimit,
     });
     currentScope()?.probes.push({ operation: op, fields: this.sentFields(op, opts), status: ex.status });
-    if (this.followsUsers()) this.followUser(op, opts.fields ?? {}, ex);
+    if (this.followsUsers) this.followUser(op, opts.fields ?? {}, ex);
     return { ...ex, operation: op };
   }
 
@@ -230,7 +235,7 @@ export class Api {
    */
   private async send(method: string, url: string, opts: SendOptions = {}): Promise<Exchange> {
     // The profile's constant headers go to the target only, never to a URL elsewhere it handed out.
-    const own = new URL(url).origin === new URL(this.baseUrl).origin ? expandedHeaders(this.profile.headers) : {};
+    const own = new URL(url).origin === this.origin ? this.constantHeaders : {};
     const ex = await this.client.send(method, url, { ...opts, headers: { ...own, ...opts.headers } });
     registerCredentialsIn(ex.json, ex.headers);
     return ex;
