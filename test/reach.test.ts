@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { APP_ID } from '../reference/app-headers.js';
 import { startReferenceServer } from '../reference/server.js';
-import { expectHonest, HOOK_OTP_SOURCE, ROOT, runCli } from './harness.js';
+import type { Summary } from '../cli/reports.js';
+import { expectHonest, HOOK_OTP_SOURCE, ROOT, runCli, type CliRun } from './harness.js';
 
 function profileFile(document: object): string {
   const path = join(mkdtempSync(join(tmpdir(), 'acc-reach-')), 'profile.json');
@@ -23,6 +24,17 @@ function reportText(dir: string): string {
   return files(dir).map((f) => readFileSync(f, 'utf8')).join('\n');
 }
 
+/** The reference server's OTP and clock hooks. */
+const HOOKS = ['--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock'];
+
+/** A run against a conforming server under the profile that reaches it: exit 0, and every verdict honest. */
+function conforming(run: CliRun): Summary {
+  expect(run.code, run.stdout).toBe(0);
+  const summary = run.summary();
+  expectHonest(summary);
+  return summary;
+}
+
 const APP_HEADERS = {
   extends: 'tasklink',
   name: 'tasklink-app-headers',
@@ -34,13 +46,11 @@ describe.concurrent('profiles that reach other APIs', () => {
   test('constant headers from the environment, per-operation headers and form bodies: the run passes, and the key never shows', async () => {
     const server = await startReferenceServer({ hooks: true, quirks: ['app-headers', 'form-bodies'] });
     try {
-      const args = ['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock'];
+      const args = ['--base-url', server.baseUrl, ...HOOKS];
       const run = await runCli([...args, '--profile', profileFile(APP_HEADERS)], { env: { ACCOUNTS_TEST_APP_ID: APP_ID } });
-      expect(run.code, run.stdout).toBe(0);
-      const summary = run.summary();
+      const summary = conforming(run);
       expect(summary.failed).toBe(0);
       expect(summary.passed).toBeGreaterThan(100);
-      expectHonest(summary);
       // The application id came from the environment: a secret, in no report.
       expect(reportText(run.reportDir)).not.toContain(APP_ID);
       expect(run.stdout + run.stderr).not.toContain(APP_ID);
@@ -55,11 +65,9 @@ describe.concurrent('profiles that reach other APIs', () => {
   test('a session-token API (no refresh token, a logout that ends the session): the run passes, the refresh checks do not apply, ACC-OUT-004 does', async () => {
     const server = await startReferenceServer({ hooks: true, quirks: ['session-logout'] });
     try {
-      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', join(ROOT, 'test', 'profiles', 'tasklink-session-token.json')]);
-      expect(run.code, run.stdout).toBe(0);
-      const summary = run.summary();
+      const run = await runCli(['--base-url', server.baseUrl, ...HOOKS, '--profile', join(ROOT, 'test', 'profiles', 'tasklink-session-token.json')]);
+      const summary = conforming(run);
       expect(summary.passed).toBeGreaterThan(100);
-      expectHonest(summary);
       const byId = new Map(summary.results.map((r) => [r.id, r]));
       expect(byId.get('ACC-REF-001')?.message).toMatch(/not applicable: .* has no refresh operation/);
       expect(byId.get('ACC-AUTH-005')?.message).toMatch(/not applicable: .*hands out no refresh token/);
@@ -74,11 +82,9 @@ describe.concurrent('profiles that reach other APIs', () => {
     const broken = await startReferenceServer({ hooks: true, quirks: ['me-null-when-signed-out'], faults: ['accepts-alg-none'] });
     try {
       const profile = profileFile({ extends: 'tasklink', name: 'tasklink-null-session', operations: { me: { unauthenticated: { status: 200, body: null } } } });
-      const args = ['--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', profile];
+      const args = [...HOOKS, '--profile', profile];
       const run = await runCli(['--base-url', server.baseUrl, ...args]);
-      expect(run.code, run.stdout).toBe(0);
-      const summary = run.summary();
-      expectHonest(summary);
+      const summary = conforming(run);
       expect(summary.results.find((r) => r.id === 'ACC-ENV-003')?.message).toMatch(/not applicable: .*answers a signed-out request with 200/);
       // The tasklink profile, which expects a 401 there, sees the quirk as what it is.
       const strict = await runCli(['--base-url', server.baseUrl, '--only', 'envelope,auth']);
@@ -96,10 +102,9 @@ describe.concurrent('profiles that reach other APIs', () => {
     try {
       const list = (errorField: string) =>
         profileFile({ extends: 'tasklink', name: 'tasklink-error-list', envelope: { error: 'json-object' }, response: { errors: '/errors', errorField } });
-      const args = ['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock'];
+      const args = ['--base-url', server.baseUrl, ...HOOKS];
       const run = await runCli([...args, '--profile', list('/extensions/field')]);
-      expect(run.code, run.stdout).toBe(0);
-      expectHonest(run.summary());
+      conforming(run);
       const wrong = await runCli([...args, '--profile', list('/extensions/name'), '--only', 'register']);
       const failed = wrong.summary().results.filter((r) => r.status === 'failed');
       expect(failed.length).toBeGreaterThan(3);
@@ -123,11 +128,9 @@ describe.concurrent('profiles that reach other APIs', () => {
         response: { authUser: null, authData: null },
         schemas: { authData: null },
       });
-      const args = ['--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', profile];
+      const args = [...HOOKS, '--profile', profile];
       const run = await runCli(['--base-url', server.baseUrl, ...args]);
-      expect(run.code, run.stdout).toBe(0);
-      const summary = run.summary();
-      expectHonest(summary);
+      const summary = conforming(run);
       expect(summary.results.find((r) => r.id === 'ACC-PROF-001')?.message).toMatch(/not applicable: .*update answers without the user/);
       expect(summary.results.find((r) => r.id === 'ACC-PROF-002')?.status).toBe('passed');
       const faulty = await runCli(['--base-url', lossy.baseUrl, ...args, '--only', 'profile']);
@@ -140,10 +143,8 @@ describe.concurrent('profiles that reach other APIs', () => {
   test('paths that name the user (users/{id}/): the run passes, each token reaching its own user, and ACC-BOLA-004 applies', async () => {
     const server = await startReferenceServer({ hooks: true, quirks: ['user-path-ids'] });
     try {
-      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', join(ROOT, 'test', 'profiles', 'tasklink-user-paths.json')]);
-      expect(run.code, run.stdout).toBe(0);
-      const summary = run.summary();
-      expectHonest(summary);
+      const run = await runCli(['--base-url', server.baseUrl, ...HOOKS, '--profile', join(ROOT, 'test', 'profiles', 'tasklink-user-paths.json')]);
+      const summary = conforming(run);
       expect(summary.results.find((r) => r.id === 'ACC-BOLA-004')?.status).toBe('passed');
       // The same checks reached users/{id}/ for reading and for the update.
       expect(summary.results.find((r) => r.id === 'ACC-PROF-002')?.status).toBe('passed');
@@ -157,7 +158,7 @@ describe.concurrent('profiles that reach other APIs', () => {
       [[], ['permanent-lockout'], ['no-login-throttling']].map((faults) => startReferenceServer({ hooks: true, quirks: ['lockout-throttling'], faults: faults as never[] })),
     );
     try {
-      const runs = await Promise.all(servers.map((s) => runCli(['--base-url', s.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--only', 'throttling,expiry'])));
+      const runs = await Promise.all(servers.map((s) => runCli(['--base-url', s.baseUrl, ...HOOKS, '--only', 'throttling,expiry'])));
       const statuses = runs.map((run) => Object.fromEntries(run.summary().results.map((r) => [r.id, r.status])));
       expect(runs[0]?.code, runs[0]?.stdout).toBe(0);
       expect(statuses[0]?.['ACC-THR-001']).toBe('passed');
@@ -174,10 +175,9 @@ describe.concurrent('profiles that reach other APIs', () => {
     const server = await startReferenceServer({ hooks: true, quirks: ['send-otp-needs-email'] });
     try {
       const profile = profileFile({ extends: 'tasklink', name: 'tasklink-otp-email', request: { sendOtp: { email: 'email' } }, operations: { sendOtp: { fromUser: ['email'] } } });
-      const args = ['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--only', 'otp,profile'];
+      const args = ['--base-url', server.baseUrl, ...HOOKS, '--only', 'otp,profile'];
       const run = await runCli([...args, '--profile', profile]);
-      expect(run.code, run.stdout).toBe(0);
-      expectHonest(run.summary());
+      conforming(run);
       expect(run.summary().results.find((r) => r.id === 'ACC-OTP-004')?.status).toBe('passed');
       const without = await runCli(args);
       expect(without.summary().results.find((r) => r.id === 'ACC-OTP-001')?.status).toBe('failed');
@@ -195,11 +195,9 @@ describe.concurrent('profiles that reach other APIs', () => {
         name: 'tasklink-no-confirmation',
         request: { register: { passwordConfirm: null }, changePassword: { newPasswordConfirm: null }, resetConfirm: { newPasswordConfirm: null } },
       });
-      const args = ['--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', profile];
+      const args = [...HOOKS, '--profile', profile];
       const run = await runCli(['--base-url', server.baseUrl, ...args]);
-      expect(run.code, run.stdout).toBe(0);
-      const summary = run.summary();
-      expectHonest(summary);
+      const summary = conforming(run);
       expect(summary.results.find((r) => r.id === 'ACC-PWD-005')?.message).toMatch(/not applicable: .*maps no request field changePassword\.newPasswordConfirm/);
       const faulty = await runCli(['--base-url', lax.baseUrl, ...args, '--only', 'password']);
       expect(faulty.summary().results.filter((r) => r.status === 'failed').map((r) => r.id)).toEqual(['ACC-PWD-007']);
@@ -226,10 +224,8 @@ describe.concurrent('profiles that reach other APIs', () => {
   test('RS256 tokens with a published key set (jwks): the run passes, algorithm confusion is tried and refused', async () => {
     const server = await startReferenceServer({ hooks: true, quirks: ['rs256-tokens'] });
     try {
-      const run = await runCli(['--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock', '--profile', join(ROOT, 'test', 'profiles', 'tasklink-rs256.json')]);
-      expect(run.code, run.stdout).toBe(0);
-      const summary = run.summary();
-      expectHonest(summary);
+      const run = await runCli(['--base-url', server.baseUrl, ...HOOKS, '--profile', join(ROOT, 'test', 'profiles', 'tasklink-rs256.json')]);
+      const summary = conforming(run);
       expect(summary.results.find((r) => r.id === 'ACC-JWT-008')?.status).toBe('passed');
       expect(summary.results.find((r) => r.id === 'ACC-JWT-003')?.message).toMatch(/not applicable: .*RS256, not an HMAC/);
     } finally {
