@@ -22,6 +22,9 @@ npm i --no-audit --no-fund --loglevel=error "../$tarball"
 installed=$(date +%s%3N)
 echo "pack-smoke: installed in $(secs $((installed - started))) s, node_modules $(du -sh node_modules | cut -f1) ($(ls node_modules | wc -l) top-level entries)"
 
+# The tarball carries the compiled CLI (built by `prepare` when packing): the installed command
+# runs it, with no TypeScript transform in its process.
+test -f node_modules/accounts-conformance/dist/.built || { echo "pack-smoke: the tarball has no compiled CLI (dist/)" >&2; exit 1; }
 # --report-dir inside the temp project: nothing is left behind.
 npx --no-install accounts-conformance --only envelope,register --quiet --report-dir reports
 finished=$(date +%s%3N)

@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OPERATION_IDS, type OperationId, type ProfileDocument, type Refusal } from './profile-document.js';
 import { compileSchema, isSchemaName, schemaViolations } from './schemas.js';
 import { registerSecret } from './mask.js';
+import { packageRoot } from '../package-root.js';
 
 // The profile's types and value lists are generated from schemas/target-profile.json (npm run gen:types).
 export {
@@ -85,7 +85,7 @@ export function refusalStatuses(profile: TargetProfile, kind: Refusal, op?: Oper
 
 const DEFAULTS: Pick<TargetProfile, Defaulted> = { loginWith: 'email', resetStyle: 'code', otpStyle: 'verify', privileged: {}, wallet: {} };
 
-export const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'profiles');
+export const PROFILE_DIR = join(packageRoot(import.meta.url), 'profiles');
 
 /** A profile that cannot be used: the message names the file and the offending key. */
 export class ProfileError extends Error {
