@@ -13,7 +13,7 @@ import { onTarget } from '../helpers/flows/sources.js';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import type { RunSettings } from '../helpers/harness/runtime.js';
-import type { Reporter } from 'vitest/node';
+import type { Reporter, TestModule } from 'vitest/node';
 import { loadProfile, ProfileError, type TargetProfile } from '../helpers/wire/profile.js';
 import { notApplicable } from '../requirements/applicability.js';
 import { levelFor, statementOf } from '../requirements/statement.js';
@@ -147,36 +147,48 @@ function runSettings(config: Config, target: Target, profile: TargetProfile): Ru
 }
 
 /**
- * Runs the specs of some flows. Exclusive flows run in a second phase, after all the others and
- * one spec file at a time: they move the target's clock or hammer an endpoint.
+ * Runs the specs of the flows in one vitest run of two groups: first the concurrent checks, then
+ * the exclusive flows, one spec file at a time: they move the target's clock or hammer an
+ * endpoint. (Two vitest projects ordered by `sequence.groupOrder`: one start-up, not two.)
  */
-async function runSuite(config: Config, target: Target, settings: RunSettings, reporters: readonly Reporter[], flows: readonly Flow[], exclusive: boolean): Promise<void> {
+async function runSuite(config: Config, target: Target, settings: RunSettings, reporters: readonly Reporter[], flows: readonly Flow[]): Promise<void> {
   if (flows.length === 0) return;
   // Loaded only for a real run: --list, --help and configuration errors answer at once.
   const { startVitest } = await import('vitest/node');
   // A remote target is latency-bound: more spec files in flight pay off (150 ms added latency:
   // 9.1 s with 2 workers, 4.5 s with 4). The embedded server shares our 2 cores: 2 is faster there.
-  const workers = exclusive ? 1 : target.kind === 'embedded' ? 2 : 4;
-  // --concurrency bounds the whole run: each worker's client gets an equal share.
-  const perWorker = { ...settings, concurrency: Math.max(1, Math.floor(config.concurrency / workers)) };
+  const concurrentWorkers = target.kind === 'embedded' ? 2 : 4;
+  const group = (name: string, order: number, of: readonly Flow[], workers: number) => ({
+    extends: true as const,
+    test: {
+      name,
+      include: of.map((f) => `specs/${f}.spec.ts`),
+      // Records every exchange of each worker for exchanges.har.
+      setupFiles: [join(PACKAGE_ROOT, 'helpers', 'harness', 'exchange-log.ts')],
+      sequence: { groupOrder: order, concurrent: true },
+      fileParallelism: workers > 1,
+      maxWorkers: workers,
+      // --concurrency bounds the whole run: each worker's client gets an equal share.
+      provide: { accounts: { ...settings, concurrency: Math.max(1, Math.floor(config.concurrency / workers)) } },
+    },
+  });
+  const concurrent = flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f));
+  const exclusive = flows.filter((f) => EXCLUSIVE_FLOWS.includes(f));
   await startVitest(
     'test',
     [],
     {
       root: PACKAGE_ROOT,
       config: false,
-      include: flows.map((f) => `specs/${f}.spec.ts`),
-      reporters: exclusive ? [...reporters] : [...reporters, ['html', { outputFile: join(config.reportDir, 'html', 'index.html') }]],
-      // Records every exchange of each worker for exchanges.har.
-      setupFiles: [join(PACKAGE_ROOT, 'helpers', 'harness', 'exchange-log.ts')],
-      provide: { accounts: perWorker },
+      projects: [
+        ...(concurrent.length > 0 ? [group('checks', 0, concurrent, concurrentWorkers)] : []),
+        // Within the exclusive group the throttling checks (each on its own account) run
+        // together; the expiry checks, which move the target's clock, are sequential in their spec.
+        ...(exclusive.length > 0 ? [group('exclusive', 1, exclusive, 1)] : []),
+      ],
+      reporters: [...reporters, new PhaseMarks(), ['html', { outputFile: join(config.reportDir, 'html', 'index.html') }]],
       pool: 'threads',
       isolate: false,
-      fileParallelism: !exclusive,
-      maxWorkers: workers,
-      // Within the exclusive phase the throttling checks (each on its own account) run together;
-      // the expiry checks, which move the target's clock, are sequential in their spec.
-      sequence: { concurrent: true },
       maxConcurrency: 12,
       // A check makes a handful of requests, each bounded by the per-request timeout.
       testTimeout: Math.max(60_000, config.timeoutMs * 12),
@@ -190,6 +202,16 @@ async function runSuite(config: Config, target: Target, settings: RunSettings, r
     // errors reach the collector and the console summary instead.
     { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }) },
   );
+}
+
+/** The bench's timing mark where the exclusive group starts (cli/marks.ts; nothing without it). */
+class PhaseMarks implements Reporter {
+  private marked = false;
+  onTestModuleStart(module: TestModule): void {
+    if (this.marked || module.project.name !== 'exclusive') return;
+    this.marked = true;
+    mark('exclusive');
+  }
 }
 
 /**
@@ -301,9 +323,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const settings = runSettings(config, target, profile);
     progress?.start();
     mark('checks');
-    await runSuite(config, target, settings, reporters, flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f)), false);
-    mark('exclusive');
-    await runSuite(config, target, settings, reporters, flows.filter((f) => EXCLUSIVE_FLOWS.includes(f)), true);
+    await runSuite(config, target, settings, reporters, flows);
     mark('suite-end');
   } catch (error) {
     collector.problems.push(`the test runner stopped: ${(error as Error).message}`);
