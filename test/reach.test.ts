@@ -233,6 +233,29 @@ describe.concurrent('profiles that reach other APIs', () => {
     }
   });
 
+  test('a reset by one token mailed in a link (?token=…), confirmed with the token and the new password: the reset checks pass, and a reusable or loosely compared token still fails', async () => {
+    const quirks = ['reset-link-token'] as const;
+    const servers = await Promise.all([[], ['reset-link-token-reusable'], ['reset-link-token-prefix-only']].map((faults) => startReferenceServer({ hooks: true, quirks: [...quirks], faults: faults as never[] })));
+    try {
+      const args = [...HOOKS, '--profile', join(ROOT, 'test', 'profiles', 'tasklink-reset-token.json')];
+      const [run, reusable, loose] = await Promise.all(servers.map((s, i) => runCli(['--base-url', s.baseUrl, ...args, ...(i > 0 ? ['--only', 'reset'] : [])])));
+      const summary = conforming(run!);
+      const byId = new Map(summary.results.map((r) => [r.id, r]));
+      for (const id of ['ACC-RST-001', 'ACC-RST-002', 'ACC-RST-003', 'ACC-RST-004', 'ACC-RST-005', 'ACC-RST-006', 'ACC-RST-007', 'ACC-RACE-003', 'ACC-SES-003', 'ACC-OTP-012']) expect(byId.get(id)?.status, id).toBe('passed');
+      // The token alone names the account: there is no other account to present it for.
+      expect(byId.get('ACC-RST-008')?.message).toMatch(/not applicable: .*with the token alone .*cannot be presented for another account/);
+      expect(byId.get('ACC-RST-009')?.message).toMatch(/not applicable: .*through one emailed token/);
+      const failed = (r: CliRun) => r.summary().results.filter((x) => x.status === 'failed').map((x) => x.id);
+      expect(failed(reusable!)).toEqual(['ACC-RST-006']);
+      expect(failed(loose!)).toEqual(['ACC-RST-005']);
+      // The tasklink profile, which resets by a code, does not reach this reset.
+      const byCode = await runCli(['--base-url', servers[0]!.baseUrl, ...HOOKS, '--only', 'reset']);
+      expect(byCode.summary().results.find((r) => r.id === 'ACC-RST-003')?.status).toBe('failed');
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+
   test('a header naming an unset environment variable is one line and exit 2, naming the key', async () => {
     const run = await runCli(['--profile', profileFile(APP_HEADERS), '--list']);
     expect(run.code).toBe(2);
