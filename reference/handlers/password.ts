@@ -114,31 +114,38 @@ function tokenMatches(ctx: Ctx, record: OtpRecord, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The live reset token the request presents, and its user; the token alone names the account. */
-function findTokenTarget(ctx: Ctx, token: string): { user: User; record: OtpRecord } {
+/**
+ * The live reset token the request presents, and the account it resets: the token's own, which
+ * a username, when sent, must name too (fault reset-link-token-unbound: the account the username
+ * names, whoever the token was issued to).
+ */
+function findTokenTarget(ctx: Ctx, token: string, username: string | undefined): { user: User; record: OtpRecord } {
   const nowMs = ctx.now();
   const record = ctx.store.otpsFor('reset').find((r) => !r.used && nowMs < r.expiresAt && tokenMatches(ctx, r, token));
-  const user = record && ctx.store.user(record.userId);
-  if (!user || !record) throw badRequest(ctx.t, 'token', ctx.t.invalidOtp, ctx.t.invalidOtpMessage);
+  const named = username === undefined ? undefined : ctx.store.findByIdentifier(username);
+  const user = record && (named && ctx.fault('reset-link-token-unbound') ? named : ctx.store.user(record.userId));
+  if (!user || !record || (username !== undefined && named?.id !== user.id)) throw badRequest(ctx.t, 'token', ctx.t.invalidOtp, ctx.t.invalidOtpMessage);
   return { user, record };
 }
 
 /**
  * Quirk reset-link-token: the reset mail links to choose_password?token=…&username=…, and the
  * reset takes {token, new_password, new_password_confirm}, as Parse Server's request_password_reset
- * takes the token and the new password. The same order as a reset by code: the password is
- * validated first, the token found and spent with no await between.
+ * takes the token and the new password (and, in its older versions, the username too: optional
+ * here). The same order as a reset by code: the password is validated first, the token found
+ * and spent with no await between.
  */
 async function resetWithToken(ctx: Ctx): Promise<Success> {
   const r = ctx.reader();
+  const username = r.string('username', { max: MAX_EMAIL_LENGTH });
   const valid = r.bag.required(ctx.t.passwordResetFailed, {
     token: r.string('token', { required: true, max: 256 }),
     password: readPasswordPair(r, ctx, RESET_PASSWORD),
   });
-  const early = ctx.fault('reset-race') ? findTokenTarget(ctx, valid.token) : undefined;
+  const early = ctx.fault('reset-race') ? findTokenTarget(ctx, valid.token, username) : undefined;
   await raceWindow(ctx, 'reset-race');
   const hash = await hashPassword(valid.password, hashCost(ctx));
-  const { user, record } = early ?? findTokenTarget(ctx, valid.token);
+  const { user, record } = early ?? findTokenTarget(ctx, valid.token, username);
   if (ctx.fault('reset-broken')) crash('reset-broken');
   if (!ctx.fault('reset-link-token-reusable')) record.used = true;
   if (!ctx.fault('reset-not-applied')) storePassword(ctx, user, hash, { survivors: ctx.fault('tokens-survive-reset') ? TOKEN_TYPES : [] });
