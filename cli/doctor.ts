@@ -255,7 +255,8 @@ class Doctor {
       if (changed?.finding.problems.length === 0) password = next;
     }
     if (this.profile.otpStyle === 'sign-in') await this.signIn(input);
-    await this.call('resetRequest', { identifier: input.email });
+    const reset = await this.call('resetRequest', { identifier: input.email });
+    if (reset && !reset.finding.problems.length && this.profile.resetStyle === 'token') await this.readResetToken(reset.finding, input);
     if (tokens && this.has('logout')) await this.call('logout', { refresh: tokens.refresh }, credential);
     await this.errorShape(input);
   }
@@ -272,6 +273,18 @@ class Doctor {
       if (signedIn && !signedIn.finding.problems.length) this.tokens(signedIn.ex, signedIn.finding, 'auth');
     } catch (error) {
       this.findings.push({ op: 'verifyOtp', request: '(not sent)', seen: [], problems: [`no code could be read from the OTP source: ${(error as Error).message}`] });
+    }
+  }
+
+  /** A token reset: whether the OTP source finds the one token of the reset mail (never shown). */
+  private async readResetToken(finding: Finding, input: NewUser): Promise<void> {
+    const reader = otpReader(this.settings.otpSource, this.api.client, this.settings.timeoutMs);
+    if (!reader.available) return;
+    try {
+      await reader.readToken({ identifier: input.email, channel: 'email', purpose: 'reset' });
+      finding.seen.push('the reset token was read from the OTP source');
+    } catch (error) {
+      finding.problems.push(`no reset token could be read from the OTP source (resetStyle token): ${(error as Error).message}`);
     }
   }
 

@@ -125,6 +125,21 @@ export const FAULTS = {
   'reset-otp-unbound': { description: 'a reset code issued to any account resets every account', trips: ['ACC-RST-008'] },
   'reset-token-reusable': { description: 'reset tokens stay valid after use', trips: ['ACC-RST-009'] },
   'reset-token-unchecked': { description: 'the last reset step accepts any reset token for the latest verified account', trips: ['ACC-RST-010'] },
+  'reset-link-token-reusable': {
+    description: 'a reset token mailed in a link (quirk reset-link-token) stays valid after use',
+    trips: ['ACC-RST-006'],
+    reach: { quirks: ['reset-link-token'], profile: 'tasklink-reset-token' },
+  },
+  'reset-link-token-unbound': {
+    description: "a reset by a token mailed in a link (quirk reset-link-token) that names a username resets that username's account with any live token, whoever it was issued to",
+    trips: ['ACC-RST-008'],
+    reach: { quirks: ['reset-link-token'], profile: 'tasklink-reset-token-username' },
+  },
+  'reset-link-token-prefix-only': {
+    description: 'a reset token mailed in a link (quirk reset-link-token) is compared on its first 8 characters only, so a token one character off resets the account',
+    trips: ['ACC-RST-005'],
+    reach: { quirks: ['reset-link-token'], profile: 'tasklink-reset-token' },
+  },
 
   // Wallet
   'wallet-missing-for-new-user': { description: 'new users have no wallet (404)', trips: ['ACC-WAL-001'] },
@@ -318,6 +333,8 @@ export const QUIRKS = {
   'login-by-email-too': 'the university dialect\'s login also takes the email in its username field. Reached with a profile that says so (alsoLoginWith)',
   'rs256-tokens': 'tokens are signed RS256 with an RSA key of the server\'s, published as a JWK Set at /.well-known/jwks.json; HS256 tokens are refused. Reached with a profile that names the key set (jwks)',
   'session-logout': 'a logout for session tokens at auth/logout/ (POST, with the token): it ends the session, so the token no longer opens anything. Reached with a profile that maps it',
+  'reset-link-token':
+    "a password reset mails a link with one token in its query string (…/choose_password?token=…&username=…) instead of a code, and takes {token, new_password, new_password_confirm} (a username too, optional, that must name the token's account), as Parse Server does; the OTP hook answers the mail. Reached with a profile whose resetStyle is token",
   'form-bodies': 'every endpoint also reads application/x-www-form-urlencoded bodies, as DRF does by default',
   'global-rate-limit': 'past 20 requests a second (all endpoints together, test hooks excluded) every request is answered 429 with Retry-After: 1',
 } as const;

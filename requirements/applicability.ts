@@ -27,6 +27,7 @@ const RESET_STYLE_WORDS: Readonly<Record<ResetStyle, string>> = {
   code: 'resets a password with identifier, code and new password in one call',
   'three-step': 'resets a password in three steps, through a reset token',
   link: 'resets a password through an emailed uid and token, with no code',
+  token: 'resets a password through one emailed token, with no code',
 };
 
 const OTP_STYLE_WORDS: Readonly<Record<OtpStyle, string>> = {
@@ -39,6 +40,7 @@ const RESET_STYLE_FIELDS: Readonly<Record<ResetStyle, RequestFields>> = {
   code: { resetRequest: ['identifier'], resetConfirm: ['identifier', 'code', 'newPassword'] },
   'three-step': { resetRequest: ['identifier'], resetVerify: ['identifier', 'code'], resetConfirm: ['resetToken', 'newPassword'] },
   link: { resetRequest: ['identifier'], resetConfirm: ['uid', 'token', 'newPassword'] },
+  token: { resetRequest: ['identifier'], resetConfirm: ['token', 'newPassword'] },
 };
 
 function plural(n: number, word: string): string {

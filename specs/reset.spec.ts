@@ -5,6 +5,7 @@ import { check, type CheckContext } from '../helpers/harness/check.js';
 import {
   confirmWithToken,
   crossSecret,
+  crossSecretUnsendable,
   readResetSecret,
   requestResetOk,
   resetPassword,
@@ -61,6 +62,8 @@ check('ACC-RST-007', async (t) => {
 });
 
 check('ACC-RST-008', async (t) => {
+  const unsendable = crossSecretUnsendable(t);
+  if (unsendable) throw new NotApplicable(unsendable);
   const [owner, victim] = await Promise.all([t.registerUser(), t.registerUser()]);
   await Promise.all([requestResetOk(t, owner), requestResetOk(t, victim)]);
   const [ownerSecret, victimSecret] = await Promise.all([readResetSecret(t, owner), readResetSecret(t, victim)]);

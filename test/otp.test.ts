@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HttpClient } from '../helpers/wire/http.js';
 import { otpReader } from '../helpers/flows/otp.js';
-import { codeFromBody, describeOtpSource, expandTemplate, parseOtpSource, resolveOtpSource } from '../helpers/flows/otp-sources.js';
+import { codeFromBody, describeOtpSource, expandTemplate, parseOtpSource, resolveOtpSource, tokenFromText } from '../helpers/flows/otp-sources.js';
 import { parseProvision, resolveProvision } from '../helpers/flows/provision-source.js';
 import { onTarget } from '../helpers/flows/sources.js';
 
@@ -16,6 +16,22 @@ let server: Server;
 let origin: string;
 const seen: string[] = [];
 
+/** A Parse Server reset mail as its test mail adapter records it. */
+const PARSE_RESET_MAIL = {
+  to: 'a@b.c',
+  subject: 'Password Reset for app',
+  text: 'Hi,\n\nYou requested to reset your password for app.\n\nClick here to reset it:\nhttp://127.0.0.1:1337/parse/apps/APPID/choose_password?token=XYZ&id=APPID&username=a%40b.c',
+  link: 'http://127.0.0.1:1337/parse/apps/APPID/choose_password?token=XYZ&id=APPID&username=a%40b.c',
+  kind: 'passwordReset',
+};
+/** An outbox answered as a list, oldest first: the latest for the recipient and purpose answers. */
+const MAIL_LIST = [
+  { to: 'a@b.c', kind: 'passwordReset', urls: ['https://app.example/reset?token=Old-token-000000'] },
+  { to: 'a@b.c', kind: 'passwordReset', urls: ['https://app.example/reset?token=New-token-111111'] },
+  { to: 'a@b.c', kind: 'verification', urls: ['https://app.example/verify?token=Verify-token-2222'] },
+  { to: 'z@b.c', kind: 'passwordReset', urls: ['https://app.example/reset?token=Other-token-3333'] },
+];
+
 beforeAll(async () => {
   server = createServer((r, res) => {
     seen.push(r.url ?? '');
@@ -23,6 +39,11 @@ beforeAll(async () => {
     if (r.url?.startsWith('/text')) return void res.end('Your code is 112233.');
     if (r.url?.startsWith('/mailpit/api/v1/search')) return void res.setHeader('content-type', 'application/json').end('{"messages":[{"ID":"m1"}]}');
     if (r.url === '/mailpit/api/v1/message/m1') return void res.setHeader('content-type', 'application/json').end('{"Text":"Reset code: 556677"}');
+    // A hook answering the mail itself, a list of mails, or the token under data.
+    if (r.url?.startsWith('/mail-record')) return void res.setHeader('content-type', 'application/json').end(JSON.stringify(PARSE_RESET_MAIL));
+    if (r.url?.startsWith('/mail-list')) return void res.setHeader('content-type', 'application/json').end(JSON.stringify(MAIL_LIST));
+    if (r.url?.startsWith('/token-data')) return void res.setHeader('content-type', 'application/json').end('{"data":{"token":"Tk-data-0123456789"}}');
+    if (r.url?.startsWith('/otp-record')) return void res.setHeader('content-type', 'application/json').end('{"kind":"otp","to":"a+b@example.com","token":"908172"}');
     res.statusCode = 404;
     res.end('no code');
   });
@@ -124,6 +145,70 @@ describe('OTP sources', () => {
     expect(await reader.readLink({ ...req, purpose: 'reset' })).toEqual({ uid: 'MQ', token: 'cbd1-0a1b2c3d' });
     expect(await reader.readLink({ ...req, identifier: 'c@example.com', purpose: 'reset' })).toEqual({ uid: 'Mg', token: 'cbd2-99aa88bb' });
     await expect(otpReader({ kind: 'fixed', code: '123456' }, client, 1000).readLink(req)).rejects.toThrow(/gives codes, not the uid and token/);
+  });
+
+  test('a reset link gives its one token: named in the query string or fragment, else the path or fragment that is token-shaped', () => {
+    expect(tokenFromText('Click: http://127.0.0.1:1337/parse/apps/APPID/choose_password?token=XYZ&id=APPID&username=a%40b.c.')).toBe('XYZ');
+    expect(tokenFromText('<a href="https://app.example/reset?username=bob&amp;reset_token=Ab%2BC-12">reset</a>')).toBe('Ab+C-12');
+    expect(tokenFromText('https://app.example/#/auth/reset?token=fr4gment-token')).toBe('fr4gment-token');
+    expect(tokenFromText('https://app.example/reset#token=hash-token-1')).toBe('hash-token-1');
+    expect(tokenFromText('https://app.example/reset#Q2hhbmdlTWUxMjM0NTY3')).toBe('Q2hhbmdlTWUxMjM0NTY3');
+    expect(tokenFromText('Open https://app.example/reset-password/9f86d081884c7d659a2feaa0c55ad015 now')).toBe('9f86d081884c7d659a2feaa0c55ad015');
+    // A named token wins over a token-shaped path seen first; words of a route are no token.
+    expect(tokenFromText('https://cdn.example/img/Logo2024Banner_v2x.png then https://app.example/r?token=named-1')).toBe('named-1');
+    expect(tokenFromText('https://app.example/account/choose_password')).toBeNull();
+    expect(tokenFromText('no link here, token 123456')).toBeNull();
+  });
+
+  test('file: a Parse Server reset mail gives token XYZ for its recipient, for a reset and not a verification', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'acc-outbox-')), 'outbox.jsonl');
+    writeFileSync(path, `${JSON.stringify(PARSE_RESET_MAIL)}\n`);
+    const reader = otpReader({ kind: 'file', path }, client, 1000);
+    const reset = { identifier: 'a@b.c', channel: 'email', purpose: 'reset' } as const;
+    expect(await reader.readToken(reset)).toBe('XYZ');
+    await expect(reader.readToken({ ...reset, purpose: 'verify' })).rejects.toThrow(/no message .* for verify with a token in the outbox/);
+    // A recipient whose address merely contains the identifier is another one.
+    await expect(reader.readToken({ ...reset, identifier: 'b@b.c' })).rejects.toThrow(/no message/);
+  });
+
+  test('file: records with the token itself, a list of urls, a subject or kind names; each chosen by recipient and purpose', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'acc-outbox-')), 'outbox.jsonl');
+    const lines = [
+      { to: [{ name: 'Bob', address: 'bob@x.io' }], kind: 'passwordReset', token: 'field-token-0001' },
+      { to: 'Bob <bob@x.io>', kind: 'verification', urls: ['https://x.io/home', 'https://x.io/verify?token=verify-token-0002'], text: 'Your code is 135790' },
+      { to: 'bbob@x.io', subject: 'Reset your password', urls: ['https://x.io/reset?token=not-bobs-token-3'] },
+      { to: 'carol@x.io', subject: 'Password Reset for app', html: '<p><a href="https://x.io/choose_password?token=carol-token-4&amp;username=carol%40x.io">Reset</a></p>' },
+      { to: 'carol@x.io', kind: 'otp', code: '246810' },
+      { to: 'dave@x.io', kind: 'welcome', text: 'Welcome! Your member number is 55555555' },
+    ];
+    writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const reader = otpReader({ kind: 'file', path }, client, 1000);
+    const bob = { identifier: 'bob@x.io', channel: 'email', purpose: 'reset' } as const;
+    expect(await reader.readToken(bob)).toBe('field-token-0001');
+    expect(await reader.readToken({ ...bob, purpose: 'verify' })).toBe('verify-token-0002');
+    expect(await reader.read({ ...bob, purpose: 'verify' })).toBe('135790');
+    expect(await reader.readToken({ ...bob, identifier: 'carol@x.io' })).toBe('carol-token-4');
+    expect(await reader.read({ ...bob, identifier: 'carol@x.io', purpose: 'verify' })).toBe('246810');
+    // A kind that names no purpose this suite reads is no code, whatever digits it holds.
+    await expect(reader.read({ ...bob, identifier: 'dave@x.io', purpose: 'verify' })).rejects.toThrow(/no message/);
+  });
+
+  test('http: a hook answering the mail, a list of mails, or the token under data', async () => {
+    const reset = { identifier: 'a@b.c', channel: 'email', purpose: 'reset' } as const;
+    const at = (path: string) => otpReader(resolveOtpSource({ kind: 'http', template: `${path}?to={identifier}` }, origin), client, 1000);
+    expect(await at('/mail-record').readToken(reset)).toBe('XYZ');
+    expect(await at('/mail-list').readToken(reset)).toBe('New-token-111111');
+    expect(await at('/mail-list').readToken({ ...reset, purpose: 'verify' })).toBe('Verify-token-2222');
+    expect(await at('/token-data').readToken(reset)).toBe('Tk-data-0123456789');
+    expect(await at('/otp-record').read(req)).toBe('908172');
+    await expect(at('/json').readToken(reset)).rejects.toThrow(/answered 200 without a token for email reset/);
+  });
+
+  test('command: prints the token, or the link that carries it; a fixed code has no token', async () => {
+    const reset = { ...req, purpose: 'reset' } as const;
+    expect(await otpReader({ kind: 'command', command: "echo 'https://x.io/choose_password?token=cmd-token-42&username=a'" }, client, 2000).readToken(reset)).toBe('cmd-token-42');
+    expect(await otpReader({ kind: 'command', command: 'echo plain-token-43' }, client, 2000).readToken(reset)).toBe('plain-token-43');
+    await expect(otpReader({ kind: 'fixed', code: '123456' }, client, 1000).readToken(reset)).rejects.toThrow(/gives codes, not the token of a reset link/);
   });
 
   test('mailpit: the code in the latest message to the recipient', async () => {

@@ -233,6 +233,40 @@ describe.concurrent('profiles that reach other APIs', () => {
     }
   });
 
+  test('a reset by one token mailed in a link (?token=…), confirmed with the token and the new password: the reset checks pass, and a reusable, loosely compared or unbound token still fails', async () => {
+    const faultSets = [[], ['reset-link-token-reusable'], ['reset-link-token-prefix-only'], ['reset-link-token-unbound']];
+    const [server, reusable, loose, unbound] = await Promise.all(faultSets.map((faults) => startReferenceServer({ hooks: true, quirks: ['reset-link-token'], faults: faults as never[] })));
+    try {
+      const profile = (name: string) => ['--profile', join(ROOT, 'test', 'profiles', `${name}.json`)];
+      const run = (target: { baseUrl: string }, ...args: string[]) => runCli(['--base-url', target.baseUrl, ...HOOKS, ...args]);
+      // The flows whose checks reset a password; the username profile also names the account the token is for.
+      const runs = await Promise.all([
+        run(server!, ...profile('tasklink-reset-token'), '--only', 'reset,otp,races,sessions'),
+        run(reusable!, ...profile('tasklink-reset-token'), '--only', 'reset'),
+        run(loose!, ...profile('tasklink-reset-token'), '--only', 'reset'),
+        run(server!, ...profile('tasklink-reset-token-username'), '--only', 'reset'),
+        run(unbound!, ...profile('tasklink-reset-token-username'), '--only', 'reset'),
+        run(server!, '--only', 'reset'),
+      ]);
+      const [tokenOnly, reused, loosely, named, unboundRun, byCode] = runs as [CliRun, CliRun, CliRun, CliRun, CliRun, CliRun];
+      const byId = new Map(conforming(tokenOnly).results.map((r) => [r.id, r]));
+      for (const id of ['ACC-RST-001', 'ACC-RST-002', 'ACC-RST-003', 'ACC-RST-004', 'ACC-RST-005', 'ACC-RST-006', 'ACC-RST-007', 'ACC-RACE-003', 'ACC-SES-003', 'ACC-OTP-012']) expect(byId.get(id)?.status, id).toBe('passed');
+      // The token alone names the account: there is no other account to present it for.
+      expect(byId.get('ACC-RST-008')?.message).toMatch(/not applicable: .*with the token alone .*cannot be presented for another account/);
+      expect(byId.get('ACC-RST-009')?.message).toMatch(/not applicable: .*through one emailed token/);
+      const failed = (r: CliRun) => r.summary().results.filter((x) => x.status === 'failed').map((x) => x.id);
+      expect(failed(reused)).toEqual(['ACC-RST-006']);
+      expect(failed(loosely)).toEqual(['ACC-RST-005']);
+      // Where the reset also names the account (the username), the owner's token is presented for another one.
+      expect(conforming(named).results.find((r) => r.id === 'ACC-RST-008')?.status).toBe('passed');
+      expect(failed(unboundRun)).toEqual(['ACC-RST-008']);
+      // The tasklink profile, which resets by a code, does not reach this reset.
+      expect(byCode.summary().results.find((r) => r.id === 'ACC-RST-003')?.status).toBe('failed');
+    } finally {
+      await Promise.all([server, reusable, loose, unbound].map((s) => s?.close()));
+    }
+  });
+
   test('a header naming an unset environment variable is one line and exit 2, naming the key', async () => {
     const run = await runCli(['--profile', profileFile(APP_HEADERS), '--list']);
     expect(run.code).toBe(2);

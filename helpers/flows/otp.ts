@@ -48,6 +48,8 @@ export interface OtpReader {
   read(req: OtpRequest): Promise<string>;
   /** The uid and token of a reset mail (reset style `link`): outbox files, Mailpit, or an http hook answering {uid, token}. */
   readLink(req: OtpRequest): Promise<ResetLink>;
+  /** The one token of a reset mail (reset style `token`): a `token` field, or the token of its link (query string, fragment or last path segment). */
+  readToken(req: OtpRequest): Promise<string>;
 }
 
 /** `source` comes resolved against the target (resolveOtpSource): a hook URL is absolute. */
@@ -58,6 +60,7 @@ export function otpReader(source: OtpSource | null, client: HttpClient, timeoutM
       description: 'no OTP source configured (--otp-source)',
       read: () => Promise.reject(new OtpUnavailable('no OTP source configured (--otp-source)')),
       readLink: () => Promise.reject(new OtpUnavailable('no OTP source configured (--otp-source)')),
+      readToken: () => Promise.reject(new OtpUnavailable('no OTP source configured (--otp-source)')),
     };
   }
   const adapter = otpSourceAdapter(source);
@@ -73,6 +76,12 @@ export function otpReader(source: OtpSource | null, client: HttpClient, timeoutM
       const link = await adapter.readLink(source, req, ctx);
       registerSecret(link.token);
       return link;
+    },
+    readToken: async (req) => {
+      if (!adapter.readToken) {
+        throw new OtpUnavailable(`a ${source.kind} OTP source gives codes, not the token of a reset link (use file:, mailpit:, command:, or an http: hook answering the token or the mail)`);
+      }
+      return registerSecret(await adapter.readToken(source, req, ctx));
     },
   };
 }

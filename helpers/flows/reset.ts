@@ -3,7 +3,9 @@
  * - code: request a code, then identifier + code + new password (seed 000);
  * - three-step: request a code, trade identifier + code for a reset token, then token + new
  *   password (seed 004);
- * - link: request a mail with a uid and a token, then uid + token + new password (djoser).
+ * - link: request a mail with a uid and a token, then uid + token + new password (djoser);
+ * - token: request a mail with one token (`…/choose_password?token=…`), then token + new password
+ *   (Parse Server); the identifier too where the profile maps resetConfirm.identifier.
  * Specs speak of "the reset secret" and "resetting with it"; only this module knows the steps.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,8 +16,8 @@ import type { Exchange } from '../wire/http.js';
 import { wrongCode, type OtpChannel } from './otp.js';
 import type { Account } from './users.js';
 
-/** A code (code, three-step), or the uid and token of a reset mail (link). */
-export type ResetSecret = { readonly code: string } | { readonly uid: string; readonly token: string };
+/** A code (code, three-step), the uid and token of a reset mail (link), or its one token (token). */
+export type ResetSecret = { readonly code: string } | { readonly uid?: string; readonly token: string };
 
 export function requestReset(t: CheckContext, account: Account, by: OtpChannel = 'email'): Promise<Exchange> {
   return t.api.call('resetRequest', { fields: { identifier: account[by] } });
@@ -29,21 +31,39 @@ export async function requestResetOk(t: CheckContext, account: Account, by: OtpC
 /** The secret the last reset request sent out of band. */
 export async function readResetSecret(t: CheckContext, account: Account, by: OtpChannel = 'email'): Promise<ResetSecret> {
   const req = { identifier: account[by], channel: by, purpose: 'reset' } as const;
-  return t.profile.resetStyle === 'link' ? t.otp.readLink(req) : { code: await t.readOtp(req) };
+  if (t.profile.resetStyle === 'link') return t.otp.readLink(req);
+  if (t.profile.resetStyle === 'token') return { token: await t.otp.readToken(req) };
+  return { code: await t.readOtp(req) };
+}
+
+/** Whether the reset secret is a token mailed in a link (styles link and token), not a code. */
+function mailsToken(t: CheckContext): boolean {
+  return t.profile.resetStyle === 'link' || t.profile.resetStyle === 'token';
 }
 
 /** A secret that is surely wrong: not the real one, when the real one is known. */
 export function wrongSecret(t: CheckContext, real: ResetSecret | null): ResetSecret {
-  if (t.profile.resetStyle !== 'link') return { code: wrongCode(real && 'code' in real ? real.code : null) };
+  if (!mailsToken(t)) return { code: wrongCode(real && 'code' in real ? real.code : null) };
   const known = real && 'token' in real ? real : null;
-  // The right uid with a forged token: only the token is wrong.
+  // The right uid (link) with a forged token: only the token is wrong.
   const token = known ? `${known.token.slice(0, -1)}${known.token.endsWith('0') ? '1' : '0'}` : `forged-${randomBytes(8).toString('hex')}`;
-  return { uid: known?.uid ?? 'MQ', token };
+  return t.profile.resetStyle === 'link' ? { uid: known?.uid ?? 'MQ', token } : { token };
 }
 
-/** The owner's secret presented for the victim: the owner's code, or the owner's token under the victim's uid. */
+/**
+ * Why a secret cannot be presented for another account, or null when it can: a token reset
+ * whose confirmation names no account (no resetConfirm.identifier) resets whichever account the
+ * token was issued to, so there is no other account to present it for.
+ */
+export function crossSecretUnsendable(t: CheckContext): string | null {
+  return t.profile.resetStyle === 'token' && !t.profile.request.resetConfirm?.identifier
+    ? `the ${t.profile.name} profile resets a password with the token alone (its resetConfirm names no identifier): a token cannot be presented for another account`
+    : null;
+}
+
+/** The owner's secret presented for the victim: the owner's code or token (under the victim's identifier), or the owner's token under the victim's uid. */
 export function crossSecret(owner: ResetSecret, victim: ResetSecret): ResetSecret {
-  return 'token' in owner && 'uid' in victim ? { uid: victim.uid, token: owner.token } : owner;
+  return 'token' in owner && 'token' in victim && victim.uid !== undefined ? { uid: victim.uid, token: owner.token } : owner;
 }
 
 export function sameSecret(a: ResetSecret, b: ResetSecret): boolean {
@@ -74,7 +94,8 @@ export function confirmWithToken(t: CheckContext, resetToken: string, next: stri
  */
 export async function resetPassword(t: CheckContext, account: Account, secret: ResetSecret, next: string, confirm = next): Promise<Exchange> {
   const passwords = { newPassword: next, newPasswordConfirm: confirm };
-  if ('token' in secret) return t.api.call('resetConfirm', { fields: { uid: secret.uid, token: secret.token, ...passwords } });
+  // The identifier goes with a token only where the profile maps it (an API that asks for both).
+  if ('token' in secret) return t.api.call('resetConfirm', { fields: { uid: secret.uid, token: secret.token, identifier: secret.uid === undefined ? account.email : undefined, ...passwords } });
   if (t.profile.resetStyle === 'code') return t.api.call('resetConfirm', { fields: { identifier: account.email, code: secret.code, ...passwords } });
   const verified = await verifyResetCode(t, account, secret.code);
   if (verified.status === null || verified.status >= 300) return verified;

@@ -65,7 +65,7 @@ export type Channel = (typeof CHANNELS)[number];
 export const LOGIN_IDENTIFIERS = ['email', 'phone', 'username'] as const;
 export type LoginIdentifier = (typeof LOGIN_IDENTIFIERS)[number];
 
-export const RESET_STYLES = ['code', 'three-step', 'link'] as const;
+export const RESET_STYLES = ['code', 'three-step', 'link', 'token'] as const;
 export type ResetStyle = (typeof RESET_STYLES)[number];
 
 export const OTP_STYLES = ['verify', 'sign-in'] as const;
@@ -136,7 +136,7 @@ export interface ProfileDocument {
   readonly loginWith?: LoginIdentifier;
   /** Other user values the login's username field also takes (an API that signs in by email or username): the login checks of each apply too. The suite's own logins use loginWith. */
   readonly alsoLoginWith?: readonly LoginIdentifier[];
-  /** code: identifier + code + new password in one call (seed 000); three-step: the code is traded for a reset token (resetVerify), which sets the password (seed 004); link: the mail carries a uid and a token (djoser). Default code. */
+  /** code: identifier + code + new password in one call (seed 000); three-step: the code is traded for a reset token (resetVerify), which sets the password (seed 004); link: the mail carries a uid and a token (djoser); token: the mail carries one token (in a link's query string, its path or its fragment), which with the new password sets it (Parse Server, many Node stacks). Default code. */
   readonly resetStyle?: ResetStyle;
   /** verify: a signed-in user verifies an email or phone (seed 000); sign-in: a code sent to a phone signs in (seed 004). Default verify. */
   readonly otpStyle?: OtpStyle;

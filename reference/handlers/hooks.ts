@@ -12,6 +12,7 @@ import { channelOf, isChannel } from '../otp.js';
 import { hashPassword } from '../passwords.js';
 import { parseNumber } from '../validation.js';
 import { hashCost, plainUser } from './common.js';
+import { resetMail } from './password.js';
 
 export const HOOK_PREFIX = '/__conformance__/';
 /** About 30 years either way: keeps every date the clock produces representable. */
@@ -21,7 +22,10 @@ function raw(status: number, value: unknown): Outgoing {
   return jsonOut(status, value, {}, false);
 }
 
-/** GET otp?identifier=&channel=email|phone&purpose=verify|reset → the latest code issued, used or not. */
+/**
+ * GET otp?identifier=&channel=email|phone&purpose=verify|reset → the latest code issued, used or
+ * not; with quirk reset-link-token, a reset's mail ({to, kind, subject, text} with the link).
+ */
 export function otpHook(ctx: Ctx): Outgoing {
   const identifier = ctx.query.get('identifier') ?? '';
   const channel = ctx.query.get('channel') ?? channelOf(identifier);
@@ -31,7 +35,9 @@ export function otpHook(ctx: Ctx): Outgoing {
   }
   const user = ctx.store.findByIdentifier(identifier);
   const record = user && ctx.store.otp(user.id, channel, purpose);
-  return record ? raw(200, { otp: record.code }) : raw(404, { error: 'no code' });
+  if (!record) return raw(404, { error: 'no code' });
+  // Quirk reset-link-token: a reset sends a mail with a link, not a code; the hook answers the mail.
+  return raw(200, purpose === 'reset' && ctx.quirk('reset-link-token') ? resetMail(ctx, user, record) : { otp: record.code });
 }
 
 /** Reads a hook's JSON body into ctx.body; a body that cannot be read is the hook's answer. */
