@@ -15,6 +15,9 @@ export interface Fault {
   readonly reach?: { readonly quirks: readonly QuirkName[]; readonly profile: string };
 }
 
+/** The refresh token in an HttpOnly cookie (quirk refresh-cookie), read by refresh and logout from the Cookie header. */
+const COOKIE_REACH = { quirks: ['refresh-cookie'], profile: 'tasklink-refresh-cookie' } as const;
+
 export const FAULTS = {
   // Envelope and HTTP
   'success-envelope-broken': { description: 'successful answers omit the success flag', trips: ['ACC-ENV-001'] },
@@ -58,8 +61,9 @@ export const FAULTS = {
   'refresh-broken': { description: 'refresh answers 500 for a valid refresh token', trips: ['ACC-REF-001'] },
   'refresh-access-unusable': { description: 'refreshed access tokens are signed with a key the API does not accept', trips: ['ACC-REF-002'] },
   'rotated-refresh-unusable': { description: 'refresh returns a new refresh token that is refused', trips: ['ACC-REF-003'] },
-  'refresh-accepts-access-token': { description: 'refresh accepts an access token', trips: ['ACC-REF-004'] },
-  'refresh-ignores-signature': { description: 'refresh does not verify the token signature', trips: ['ACC-REF-005'] },
+  // Reached in the cookie style on TaskLink; the university and message-data dialects prove them with the token in the body.
+  'refresh-accepts-access-token': { description: 'refresh accepts an access token', trips: ['ACC-REF-004'], reach: COOKIE_REACH },
+  'refresh-ignores-signature': { description: 'refresh does not verify the token signature', trips: ['ACC-REF-005'], reach: COOKIE_REACH },
   'refresh-garbage-500': { description: 'refresh crashes with 500 on a token that is not a JWT', trips: ['ACC-REF-006'] },
 
   // Authentication on protected endpoints
@@ -145,8 +149,9 @@ export const FAULTS = {
 
   // Logout
   'logout-broken': { description: 'logout answers 500', trips: ['ACC-OUT-001'] },
-  'logout-keeps-refresh': { description: 'logout answers success and blacklists nothing', trips: ['ACC-OUT-002'] },
-  'logout-without-token': { description: 'logout answers without an access token', trips: ['ACC-OUT-003'] },
+  // On TaskLink, the logout of the quirk refresh-cookie (the refresh token in the cookie); the university dialect's takes it in the body.
+  'logout-keeps-refresh': { description: 'logout answers success and blacklists nothing', trips: ['ACC-OUT-002'], reach: COOKIE_REACH },
+  'logout-without-token': { description: 'logout answers without an access token', trips: ['ACC-OUT-003'], reach: COOKIE_REACH },
 
   // Tokens
   'accepts-truncated-token': { description: 'a token whose signature is cut short is accepted', trips: ['ACC-TOK-001'] },
@@ -259,7 +264,8 @@ export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
 
 /**
  * Faults of rules seed 000 does not have (logout, login by username, sign-in by a phone code, a
- * reset token): only the dialects with those endpoints implement them.
+ * reset token): only the dialects with those endpoints implement them. The logout of the quirk
+ * refresh-cookie implements two of the logout faults on TaskLink (reached with its profile).
  */
 const OTHER_DIALECTS_ONLY: readonly FaultName[] = [
   'login-by-username-broken',
@@ -272,8 +278,6 @@ const OTHER_DIALECTS_ONLY: readonly FaultName[] = [
   'reset-token-reusable',
   'reset-token-unchecked',
   'logout-broken',
-  'logout-keeps-refresh',
-  'logout-without-token',
 ];
 
 /**
@@ -319,6 +323,8 @@ export const QUIRKS = {
   'rs256-tokens': 'tokens are signed RS256 with an RSA key of the server\'s, published as a JWK Set at /.well-known/jwks.json; HS256 tokens are refused. Reached with a profile that names the key set (jwks)',
   'session-logout': 'a logout for session tokens at auth/logout/ (POST, with the token): it ends the session, so the token no longer opens anything. Reached with a profile that maps it',
   'form-bodies': 'every endpoint also reads application/x-www-form-urlencoded bodies, as DRF does by default',
+  'refresh-cookie':
+    'the refresh token travels in an HttpOnly cookie: register and login answer the access token only and set refresh_token; refresh reads it from the Cookie header and sets a rotated one there; a logout at auth/logout/ (POST, with the access token) blacklists it. Reached with a profile that names the cookie',
   'global-rate-limit': 'past 20 requests a second (all endpoints together, test hooks excluded) every request is answered 429 with Retry-After: 1',
 } as const;
 
