@@ -4,7 +4,8 @@
  * - three-step: request a code, trade identifier + code for a reset token, then token + new
  *   password (seed 004);
  * - link: request a mail with a uid and a token, then uid + token + new password (djoser).
- * Specs speak of "the reset secret" and "resetting with it"; only this module knows the steps.
+ * Specs speak of "the reset secret" and "resetting with it"; only this module knows the steps
+ * (doctor too goes through it, with the API and OTP source of its own: a ResetContext).
  */
 import { randomBytes } from 'node:crypto';
 import type { CheckContext } from '../harness/check.js';
@@ -13,6 +14,9 @@ import { registerSecret } from '../wire/mask.js';
 import type { Exchange } from '../wire/http.js';
 import { wrongCode, type OtpChannel } from './otp.js';
 import type { Account } from './users.js';
+
+/** What reading a reset secret and resetting with it need: a check's context is one, doctor makes its own. */
+export type ResetContext = Pick<CheckContext, 'api' | 'profile' | 'otp'>;
 
 /** A code (code, three-step), or the uid and token of a reset mail (link). */
 export type ResetSecret = { readonly code: string } | { readonly uid: string; readonly token: string };
@@ -27,9 +31,9 @@ export async function requestResetOk(t: CheckContext, account: Account, by: OtpC
 }
 
 /** The secret the last reset request sent out of band. */
-export async function readResetSecret(t: CheckContext, account: Account, by: OtpChannel = 'email'): Promise<ResetSecret> {
+export async function readResetSecret(t: ResetContext, account: Pick<Account, OtpChannel>, by: OtpChannel = 'email'): Promise<ResetSecret> {
   const req = { identifier: account[by], channel: by, purpose: 'reset' } as const;
-  return t.profile.resetStyle === 'link' ? t.otp.readLink(req) : { code: await t.readOtp(req) };
+  return t.profile.resetStyle === 'link' ? t.otp.readLink(req) : { code: await t.otp.read(req) };
 }
 
 /** A secret that is surely wrong: not the real one, when the real one is known. */
@@ -51,7 +55,7 @@ export function sameSecret(a: ResetSecret, b: ResetSecret): boolean {
 }
 
 /** The reset token a verified code is traded for (three-step); fails the check when the answer has none. */
-export function resetTokenOf(t: CheckContext, verified: Exchange): string {
+export function resetTokenOf(t: ResetContext, verified: Exchange): string {
   const token = t.api.read(verified, 'resetToken');
   if (typeof token !== 'string' || token === '') fail('the verified code was answered without a reset token', verified);
   // It sets a password: masked in every report like a password.
@@ -59,12 +63,12 @@ export function resetTokenOf(t: CheckContext, verified: Exchange): string {
 }
 
 /** The three-step reset's middle step: identifier + code → reset token. */
-export function verifyResetCode(t: CheckContext, account: Account, code: string): Promise<Exchange> {
+export function verifyResetCode(t: ResetContext, account: Pick<Account, 'email'>, code: string): Promise<Exchange> {
   return t.api.call('resetVerify', { fields: { identifier: account.email, code } });
 }
 
 /** The last step with a reset token (three-step). */
-export function confirmWithToken(t: CheckContext, resetToken: string, next: string, confirm = next): Promise<Exchange> {
+export function confirmWithToken(t: ResetContext, resetToken: string, next: string, confirm = next): Promise<Exchange> {
   return t.api.call('resetConfirm', { fields: { resetToken, newPassword: next, newPasswordConfirm: confirm } });
 }
 
@@ -72,7 +76,7 @@ export function confirmWithToken(t: CheckContext, resetToken: string, next: stri
  * Resets the password with a secret, all steps. The answer returned is the decisive one: the
  * refusal of whichever step refused, else the last step's.
  */
-export async function resetPassword(t: CheckContext, account: Account, secret: ResetSecret, next: string, confirm = next): Promise<Exchange> {
+export async function resetPassword(t: ResetContext, account: Pick<Account, 'email'>, secret: ResetSecret, next: string, confirm = next): Promise<Exchange> {
   const passwords = { newPassword: next, newPasswordConfirm: confirm };
   if ('token' in secret) return t.api.call('resetConfirm', { fields: { uid: secret.uid, token: secret.token, ...passwords } });
   if (t.profile.resetStyle === 'code') return t.api.call('resetConfirm', { fields: { identifier: account.email, code: secret.code, ...passwords } });
