@@ -9,8 +9,10 @@ import type { Faker } from '@faker-js/faker';
 import { faker as english } from '@faker-js/faker/locale/en';
 import { Checks } from '../helpers/checks.js';
 import { otpReader } from '../helpers/flows/otp.js';
+import { readResetSecret, resetPassword, type ResetSecret } from '../helpers/flows/reset.js';
+import { OtpUnavailable } from '../helpers/outcome.js';
 import { provisioner } from '../helpers/flows/provision.js';
-import { loginId, newUserInput, registerFields, tokensOf, userField, type NewUser, type Tokens } from '../helpers/flows/users.js';
+import { loginId, newPassword, newUserInput, registerFields, tokensOf, userField, type NewUser, type Tokens } from '../helpers/flows/users.js';
 import type { RunSettings } from '../helpers/harness/runtime.js';
 import { Api, type Credential } from '../helpers/wire/api.js';
 import { HttpClient, type Exchange } from '../helpers/wire/http.js';
@@ -25,6 +27,8 @@ interface Finding {
   readonly seen: string[];
   /** What differs; each names the profile key and, where the answer shows it, the value to set. */
   readonly problems: string[];
+  /** Why the operation could not be tried, where that is no fault of the profile (no OTP source). */
+  readonly untried?: string;
 }
 
 const TOKEN_KEY = /access|refresh|token|jwt|session/i;
@@ -95,8 +99,13 @@ class Doctor {
   /** Calls an operation once and judges its status and success envelope; null when unmapped. */
   private async call<Op extends OperationId>(op: Op, fields: Record<string, unknown>, credential: Credential = null, files?: Record<string, unknown>): Promise<{ ex: Exchange; finding: Finding } | null> {
     if (!this.has(op)) return null;
-    const operation = this.api.operation(op);
     const ex = await this.api.call(op, { fields, credential, files } as never);
+    return { ex, finding: this.judge(op, ex) };
+  }
+
+  /** Judges an answer of an operation: its status and success envelope. */
+  private judge(op: OperationId, ex: Exchange): Finding {
+    const operation = this.api.operation(op);
     const finding: Finding = { op, request: `${operation.method} ${operation.path}`, seen: [], problems: [] };
     this.findings.push(finding);
     const expected = successStatuses(this.profile, op);
@@ -107,7 +116,7 @@ class Doctor {
       finding.problems.push(`expected ${expected.join(' or ')} (operations.${op}.status), got ${glimpse(ex)}`);
       finding.problems.push(...this.statusHints(op, ex));
     }
-    return { ex, finding };
+    return finding;
   }
 
   private statusHints(op: OperationId, ex: Exchange): string[] {
@@ -159,13 +168,16 @@ class Doctor {
     for (const p of found) registerSecret(pointer(ex.json, p) as string);
     const access = found.find((p) => /access|jwt|token|session/i.test(lastOf(p)) && !/refresh/i.test(lastOf(p))) ?? found[0];
     if (!access) {
-      const cookie = ex.headers['set-cookie'] ? ' (the answer sets a cookie: cookie sessions are not expressible yet)' : '';
+      const cookie = ex.headers['set-cookie'] ? ' (the answer sets a cookie: a session cookie is not expressible yet, a refresh token in one is: cookie:<name>)' : '';
       finding.problems.push(`no tokens at ${r.authTokens ?? '(unset)'} + ${r.tokenAccess ?? '(unset)'} (response.authTokens, response.tokenAccess), and none anywhere in the answer${cookie}`);
       return undefined;
     }
     const refresh = found.find((p) => /refresh/i.test(lastOf(p)) && parentOf(p) === parentOf(access));
     const keys: Record<string, string> = { 'response.authTokens': parentOf(access), 'response.tokenAccess': lastOf(access) };
     if (refresh) keys['response.tokenRefresh'] = lastOf(refresh);
+    // A refresh token set in a cookie (an HttpOnly one, out of the app's reach).
+    const refreshCookie = /(?:^|,)\s*([^=;,\s]*refresh[^=;,\s]*)=/i.exec(ex.headers['set-cookie'] ?? '')?.[1];
+    if (!refresh && refreshCookie) keys['response.tokenRefresh'] = `cookie:${refreshCookie}`;
     finding.problems.push(`no tokens at ${r.authTokens ?? '(unset)'} + ${r.tokenAccess ?? '(unset)'}; the answer has a token at ${access}${refresh ? ` and a refresh token at ${refresh}` : ''} ${set(keys)}`);
     // The rest of the operations are tried with the tokens where the answer has them.
     const [a, f] = [pointer(ex.json, access), refresh === undefined ? undefined : pointer(ex.json, refresh)];
@@ -255,10 +267,58 @@ class Doctor {
       if (changed?.finding.problems.length === 0) password = next;
     }
     if (this.profile.otpStyle === 'sign-in') await this.signIn(input);
-    const reset = await this.call('resetRequest', { identifier: input.email });
-    if (reset && !reset.finding.problems.length && this.profile.resetStyle === 'token') await this.readResetToken(reset.finding, input);
-    if (tokens && this.has('logout')) await this.call('logout', { refresh: tokens.refresh }, credential);
+    if (tokens && this.has('logout')) {
+      // A password change may have ended the session (ASVS 5.0 7.4.3): a fresh one is logged out.
+      const session = password === input.password ? tokens : await this.freshSession(input, password);
+      if (session) await this.call('logout', { refresh: session.refresh }, { token: session.access });
+    }
+    // Last of the user's: a reset may end the sessions of the user (ASVS 5.0 7.4.3).
+    await this.reset(input);
     await this.errorShape(input);
+  }
+
+  /** Tokens of a new login, not judged (the login was); undefined when it gives none. */
+  private async freshSession(input: NewUser, password: string): Promise<Tokens | undefined> {
+    const ex = await this.api.call('login', { fields: { username: loginId(this.profile, input), password } });
+    return succeeded(ex) ? tokensOf(this.api, ex) : undefined;
+  }
+
+  /**
+   * A password reset: request it, read the secret through the OTP source, and set a new password
+   * with it, in the steps of the profile's reset style (helpers/flows/reset.ts). Each step's
+   * answer is judged; without a way to read the secret the reset cannot be confirmed, which is
+   * said, and is no fault of the profile.
+   */
+  private async reset(input: NewUser): Promise<void> {
+    const requested = await this.call('resetRequest', { identifier: input.email });
+    if (!requested || !this.has('resetConfirm')) return;
+    const otp = otpReader(this.settings.otpSource, this.api.client, this.settings.timeoutMs);
+    const confirm = this.api.operation('resetConfirm');
+    const untried = (why: string) => this.findings.push({ op: 'resetConfirm', request: `${confirm.method} ${confirm.path}`, seen: [], problems: [], untried: why });
+    if (requested.finding.problems.length) return void untried('the reset request was not accepted as the profile says');
+    if (!otp.available) return void untried(`${otp.description}, so the reset ${this.profile.resetStyle === 'link' || this.profile.resetStyle === 'token' ? 'link' : 'code'} cannot be read`);
+    let secret: ResetSecret;
+    try {
+      secret = await readResetSecret({ api: this.api, profile: this.profile, otp }, input);
+    } catch (error) {
+      if (error instanceof OtpUnavailable) return void untried(error.message);
+      this.findings.push({ op: 'resetConfirm', request: '(not sent)', seen: [], problems: [`no reset secret could be read from the ${otp.description}: ${(error as Error).message}`] });
+      return;
+    }
+    // Every step of the reset style is judged as it answers.
+    const api = this.judgingApi();
+    await resetPassword({ api, profile: this.profile, otp }, input, secret, newPassword(this.faker));
+  }
+
+  /** The API, with each answer of a call judged as the doctor judges its own calls. */
+  private judgingApi(): Api {
+    const judged = Object.create(this.api) as Api;
+    judged.call = async (op, opts) => {
+      const ex = await this.api.call(op, opts);
+      this.judge(op, ex);
+      return ex;
+    };
+    return judged;
   }
 
   /** Sign-in by a code sent to a phone (otpStyle sign-in): no account needed, tokens expected. */
@@ -273,18 +333,6 @@ class Doctor {
       if (signedIn && !signedIn.finding.problems.length) this.tokens(signedIn.ex, signedIn.finding, 'auth');
     } catch (error) {
       this.findings.push({ op: 'verifyOtp', request: '(not sent)', seen: [], problems: [`no code could be read from the OTP source: ${(error as Error).message}`] });
-    }
-  }
-
-  /** A token reset: whether the OTP source finds the one token of the reset mail (never shown). */
-  private async readResetToken(finding: Finding, input: NewUser): Promise<void> {
-    const reader = otpReader(this.settings.otpSource, this.api.client, this.settings.timeoutMs);
-    if (!reader.available) return;
-    try {
-      await reader.readToken({ identifier: input.email, channel: 'email', purpose: 'reset' });
-      finding.seen.push('the reset token was read from the OTP source');
-    } catch (error) {
-      finding.problems.push(`no reset token could be read from the OTP source (resetStyle token): ${(error as Error).message}`);
     }
   }
 
@@ -346,10 +394,15 @@ export async function runDoctor(settings: RunSettings, print: (line: string) => 
   const out = (line: string) => print(mask(line));
   out(`profile ${settings.profile.name} against ${settings.baseUrl}: each mapped operation once, with a valid request`);
   for (const f of doctor.findings) {
+    if (f.untried !== undefined) {
+      out(`- ${f.op.padEnd(width)}  ${f.request}: not tried: ${f.untried}`);
+      continue;
+    }
     out(`${f.problems.length ? '✗' : '✓'} ${f.op.padEnd(width)}  ${f.request}${f.seen.length ? `: ${f.seen.join('; ')}` : ''}`);
     for (const p of f.problems) out(`    ${p}`);
   }
-  const wrong = doctor.findings.filter((f) => f.problems.length);
-  out(wrong.length ? `${wrong.length} of ${doctor.findings.length} answered otherwise than the profile says: change the keys named above` : `all ${doctor.findings.length} answered as the profile says`);
+  const tried = doctor.findings.filter((f) => f.untried === undefined);
+  const wrong = tried.filter((f) => f.problems.length);
+  out(wrong.length ? `${wrong.length} of ${tried.length} answered otherwise than the profile says: change the keys named above` : `all ${tried.length} answered as the profile says`);
   return wrong.length ? 1 : 0;
 }

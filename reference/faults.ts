@@ -15,6 +15,9 @@ export interface Fault {
   readonly reach?: { readonly quirks: readonly QuirkName[]; readonly profile: string };
 }
 
+/** The refresh token in an HttpOnly cookie (quirk refresh-cookie), read by refresh and logout from the Cookie header. */
+const COOKIE_REACH = { quirks: ['refresh-cookie'], profile: 'tasklink-refresh-cookie' } as const;
+
 export const FAULTS = {
   // Envelope and HTTP
   'success-envelope-broken': { description: 'successful answers omit the success flag', trips: ['ACC-ENV-001'] },
@@ -58,8 +61,9 @@ export const FAULTS = {
   'refresh-broken': { description: 'refresh answers 500 for a valid refresh token', trips: ['ACC-REF-001'] },
   'refresh-access-unusable': { description: 'refreshed access tokens are signed with a key the API does not accept', trips: ['ACC-REF-002'] },
   'rotated-refresh-unusable': { description: 'refresh returns a new refresh token that is refused', trips: ['ACC-REF-003'] },
-  'refresh-accepts-access-token': { description: 'refresh accepts an access token', trips: ['ACC-REF-004'] },
-  'refresh-ignores-signature': { description: 'refresh does not verify the token signature', trips: ['ACC-REF-005'] },
+  // Reached in the cookie style on TaskLink; the university and message-data dialects prove them with the token in the body.
+  'refresh-accepts-access-token': { description: 'refresh accepts an access token', trips: ['ACC-REF-004'], reach: COOKIE_REACH },
+  'refresh-ignores-signature': { description: 'refresh does not verify the token signature', trips: ['ACC-REF-005'], reach: COOKIE_REACH },
   'refresh-garbage-500': { description: 'refresh crashes with 500 on a token that is not a JWT', trips: ['ACC-REF-006'] },
 
   // Authentication on protected endpoints
@@ -160,8 +164,9 @@ export const FAULTS = {
 
   // Logout
   'logout-broken': { description: 'logout answers 500', trips: ['ACC-OUT-001'] },
-  'logout-keeps-refresh': { description: 'logout answers success and blacklists nothing', trips: ['ACC-OUT-002'] },
-  'logout-without-token': { description: 'logout answers without an access token', trips: ['ACC-OUT-003'] },
+  // On TaskLink, the logout of the quirk refresh-cookie (the refresh token in the cookie); the university dialect's takes it in the body.
+  'logout-keeps-refresh': { description: 'logout answers success and blacklists nothing', trips: ['ACC-OUT-002'], reach: COOKIE_REACH },
+  'logout-without-token': { description: 'logout answers without an access token', trips: ['ACC-OUT-003'], reach: COOKIE_REACH },
 
   // Tokens
   'accepts-truncated-token': { description: 'a token whose signature is cut short is accepted', trips: ['ACC-TOK-001'] },
@@ -274,7 +279,8 @@ export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
 
 /**
  * Faults of rules seed 000 does not have (logout, login by username, sign-in by a phone code, a
- * reset token): only the dialects with those endpoints implement them.
+ * reset token): only the dialects with those endpoints implement them. The logout of the quirk
+ * refresh-cookie implements two of the logout faults on TaskLink (reached with its profile).
  */
 const OTHER_DIALECTS_ONLY: readonly FaultName[] = [
   'login-by-username-broken',
@@ -287,8 +293,6 @@ const OTHER_DIALECTS_ONLY: readonly FaultName[] = [
   'reset-token-reusable',
   'reset-token-unchecked',
   'logout-broken',
-  'logout-keeps-refresh',
-  'logout-without-token',
 ];
 
 /**
@@ -336,6 +340,8 @@ export const QUIRKS = {
   'reset-link-token':
     "a password reset mails a link with one token in its query string (…/choose_password?token=…&username=…) instead of a code, and takes {token, new_password, new_password_confirm} (a username too, optional, that must name the token's account), as Parse Server does; the OTP hook answers the mail. Reached with a profile whose resetStyle is token",
   'form-bodies': 'every endpoint also reads application/x-www-form-urlencoded bodies, as DRF does by default',
+  'refresh-cookie':
+    'the refresh token travels in an HttpOnly cookie: register and login answer the access token only and set refresh_token; refresh reads it from the Cookie header and sets a rotated one there; a logout at auth/logout/ (POST, with the access token) blacklists it. Reached with a profile that names the cookie',
   'global-rate-limit': 'past 20 requests a second (all endpoints together, test hooks excluded) every request is answered 429 with Retry-After: 1',
 } as const;
 

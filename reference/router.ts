@@ -19,6 +19,7 @@ import { sendOtp, verifyOtp } from './handlers/otp.js';
 import { honoursNamedUser } from './handlers/named-user.js';
 import { forPathUser, pathUserId } from './handlers/path-user.js';
 import { sessionLogout } from './handlers/session-logout.js';
+import { cookieLogout } from './handlers/refresh-cookie.js';
 import { me, updateLocation, updateMe } from './handlers/profile.js';
 import { wallet } from './handlers/wallet.js';
 import { withSessionExtras } from './session-extras.js';
@@ -152,10 +153,12 @@ function jwksAnswer(rsa: NonNullable<ServerState['keys']['rsa']>): Outgoing {
   return jsonOut(200, { keys: [{ ...rsa.publicKey.export({ format: 'jwk' }), kid: rsa.kid, alg: 'RS256', use: 'sig' }] });
 }
 
-/** Routes of the quirks that add endpoints: user-path-ids (`users/{id}/`, handlers/path-user.ts) and session-logout. */
+/** Routes of the quirks that add endpoints: user-path-ids (`users/{id}/`, handlers/path-user.ts), session-logout and refresh-cookie's logout. */
 function userPathRoute(ctx: Ctx, relative: string): ApiRoute | undefined {
   // Quirk session-logout: a logout that ends the session of the token it is called with.
   if (relative === 'auth/logout/' && ctx.quirk('session-logout')) return { path: relative, methods: ['POST'], auth: true, body: 'json', handle: sessionLogout };
+  // Quirk refresh-cookie: a logout that ends the refresh token of the cookie.
+  if (relative === 'auth/logout/' && ctx.quirk('refresh-cookie')) return { path: relative, methods: ['POST'], auth: true, anonymousFault: 'logout-without-token', body: 'json', handle: cookieLogout };
   const id = ctx.quirk('user-path-ids') ? pathUserId(relative) : null;
   return id === null ? undefined : { path: 'users/{id}/', methods: ['GET', 'PUT', 'PATCH'], auth: true, body: 'form', handle: forPathUser(id) };
 }

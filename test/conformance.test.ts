@@ -11,10 +11,10 @@ const inapplicable = (id: string) => inapplicableTo('tasklink', id);
 /**
  * Quirks self-tested apart, in test/reach.test.ts: those that need a profile saying so
  * (application headers, a null current user, errors as a list, 204 answers, fields drawn from
- * the signed-in user, RS256 tokens with a published key set, a reset by a mailed token), and a lockout,
+ * the signed-in user, RS256 tokens with a published key set, a reset by a mailed token, a refresh token in a cookie), and a lockout,
  * which leaves ACC-THR-002 (the 429's Retry-After) without a 429 to judge.
  */
-const NEEDS_OWN_PROFILE: readonly QuirkName[] = ['app-headers', 'me-null-when-signed-out', 'errors-as-array', 'register-204', 'update-204', 'lockout-throttling', 'send-otp-needs-email', 'no-confirmation', 'login-by-email-too', 'rs256-tokens', 'session-logout', 'reset-link-token'];
+const NEEDS_OWN_PROFILE: readonly QuirkName[] = ['app-headers', 'me-null-when-signed-out', 'errors-as-array', 'register-204', 'update-204', 'lockout-throttling', 'send-otp-needs-email', 'no-confirmation', 'login-by-email-too', 'rs256-tokens', 'session-logout', 'reset-link-token', 'refresh-cookie'];
 
 describe.concurrent('the suite against conforming servers', () => {
   test('with nothing given it runs against the embedded reference server: exit 0, every check passes, every report written', async () => {

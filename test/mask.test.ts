@@ -168,3 +168,32 @@ test('an exchange shows which credentials it sent, masked in its header lines an
   expect(rendered).toContain('{"code":"UNAUTHORIZED"}');
   expect(rendered).toContain("-H 'accept: application/json'");
 });
+
+test('a refresh token in a cookie is masked in the HAR: the Cookie it was sent in, the Set-Cookie that handed it out, and wherever it shows later', async () => {
+  const { maskEntry } = await import('../cli/har.js');
+  const { setCookieValue } = await import('../helpers/wire/cookies.js');
+  const refresh = 'rt_9f8e7d6c5b4a39281706f5e4';
+  const rotated = 'rt_0a1b2c3d4e5f60718293a4b5';
+  const setCookie = `theme=dark; Path=/, refresh_token=${rotated}; Path=/api/v1/; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly; SameSite=Lax`;
+  // What the suite reads from the answer, it registers (tokensOf, Api.read); the rest is masked by the header's name.
+  expect(setCookieValue({ 'set-cookie': setCookie }, 'refresh_token')).toBe(rotated);
+  registerCredentialsIn(undefined, { 'set-cookie': setCookie });
+  const entry = {
+    request: { url: 'http://h/api/v1/auth/refresh/', headers: [{ name: 'cookie', value: `refresh_token=${refresh}` }, { name: 'accept', value: 'application/json' }], queryString: [], postData: { text: '{}' } },
+    response: { headers: [{ name: 'set-cookie', value: setCookie }, { name: 'content-type', value: 'application/json' }], content: { text: `{"detail": "seen ${rotated}"}` }, redirectURL: '' },
+  };
+  const masked = JSON.stringify(maskEntry(entry));
+  expect(masked).not.toContain(refresh);
+  expect(masked).not.toContain(rotated);
+  expect(masked).toContain('{"name":"cookie","value":"«masked»"}');
+  expect(masked).toContain('{"name":"set-cookie","value":"«masked»"}');
+  expect(masked).toContain('{"name":"accept","value":"application/json"}');
+});
+
+test('a cleared cookie gives no value, and a cookie is found after an Expires date, never inside an attribute', async () => {
+  const { setCookieValue } = await import('../helpers/wire/cookies.js');
+  expect(setCookieValue({ 'set-cookie': 'refresh_token=; Path=/; Max-Age=0' }, 'refresh_token')).toBeUndefined();
+  expect(setCookieValue({ 'set-cookie': 'a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT, refresh_token="abc123def"; HttpOnly' }, 'refresh_token')).toBe('abc123def');
+  expect(setCookieValue({ 'set-cookie': 'a=1; xrefresh_token=nope' }, 'refresh_token')).toBeUndefined();
+  expect(setCookieValue({}, 'refresh_token')).toBeUndefined();
+});

@@ -54,6 +54,9 @@ describe('target profiles', () => {
     { content: { extends: 'tasklink', name: 'acme', privileged: { admin: 'is_staff' } }, message: /privileged: unknown key 'admin'/ },
     { content: { extends: 'tasklink', name: 'acme', operations: { register: { refusals: { invalid: [200] } } } }, message: /operations\.register\.refusals\.invalid\.0/ },
     { content: { extends: 'tasklink', name: 'acme', operations: { register: { refusals: { invalidInput: [422] } } } }, message: /operations\.register\.refusals: unknown key 'invalidInput'/ },
+    { content: { extends: 'tasklink', name: 'acme', request: { login: { password: 'cookie:pw' } } }, message: /\/request\/login\/password: only the refresh token travels in a cookie \(refresh\.refresh, logout\.refresh\)/ },
+    { content: { extends: 'tasklink', name: 'acme', response: { tokenAccess: 'cookie:access_token' } }, message: /\/response\/tokenAccess: only the refresh token is read from a cookie/ },
+    { content: { extends: 'tasklink', name: 'acme', response: { tokenRefresh: 'cookie:refresh token' } }, message: /response\.tokenRefresh: must match/ },
   ])('a broken profile is refused naming what is wrong: $message', ({ content, message }) => {
     const path = profileFile(content);
     expect(() => loadProfile(path)).toThrow(ProfileError);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { APP_ID } from '../reference/app-headers.js';
-import { startReferenceServer } from '../reference/server.js';
+import { startReferenceServer, type ReferenceServer } from '../reference/server.js';
 import type { Summary } from '../cli/reports.js';
 import { expectHonest, HOOK_OTP_SOURCE, ROOT, runCli, type CliRun } from './harness.js';
 
@@ -264,6 +264,36 @@ describe.concurrent('profiles that reach other APIs', () => {
       expect(byCode.summary().results.find((r) => r.id === 'ACC-RST-003')?.status).toBe('failed');
     } finally {
       await Promise.all([server, reusable, loose, unbound].map((s) => s?.close()));
+      }
+    });
+
+  test('the refresh token in an HttpOnly cookie (read from Set-Cookie, sent back as Cookie): the refresh and logout checks pass, rotation is followed, and broken refreshes still fail', async () => {
+    const cookie = join(ROOT, 'test', 'profiles', 'tasklink-refresh-cookie.json');
+    const servers = await Promise.all(
+      [[[], []], [['rotate-refresh'], []], [['rotate-refresh'], ['rotated-refresh-unusable']], [[], ['refresh-survives-password-change']]].map(([quirks, faults]) =>
+        startReferenceServer({ hooks: true, quirks: ['refresh-cookie', ...(quirks as never[])], faults: faults as never[] }),
+      ),
+    );
+    const [plain, rotating, unusable, surviving] = servers as [ReferenceServer, ReferenceServer, ReferenceServer, ReferenceServer];
+    try {
+      const args = [...HOOKS, '--profile', cookie];
+      const summary = conforming(await runCli(['--base-url', plain.baseUrl, ...args]));
+      expect(summary.passed).toBeGreaterThan(100);
+      const statuses = (s: Summary) => Object.fromEntries(s.results.map((r) => [r.id, r.status]));
+      const refreshChecks = ['ACC-REF-001', 'ACC-REF-002', 'ACC-REF-003', 'ACC-REF-004', 'ACC-REF-005', 'ACC-REF-006', 'ACC-AUTH-005', 'ACC-OUT-001', 'ACC-OUT-002', 'ACC-OUT-003', 'ACC-SES-002', 'ACC-SES-003', 'ACC-CLK-004', 'ACC-JWT-007'];
+      expect(refreshChecks.map((id) => [id, statuses(summary)[id]])).toEqual(refreshChecks.map((id) => [id, 'passed']));
+      // A rotating server sets the new refresh token in the cookie: it refreshes again, and its reuse races are judged.
+      const rotated = conforming(await runCli(['--base-url', rotating.baseUrl, ...args, '--only', 'refresh,races']));
+      expect([statuses(rotated)['ACC-REF-003'], statuses(rotated)['ACC-RACE-004']]).toEqual(['passed', 'passed']);
+      const broken = await runCli(['--base-url', unusable.baseUrl, ...args, '--only', 'refresh']);
+      expect(broken.summary().results.filter((r) => r.status !== 'passed').map((r) => [r.id, r.status])).toEqual([['ACC-REF-003', 'failed']]);
+      const kept = await runCli(['--base-url', surviving.baseUrl, ...args, '--only', 'sessions']);
+      expect(kept.summary().results.filter((r) => r.status !== 'passed').map((r) => [r.id, r.status])).toEqual([['ACC-SES-002', 'warning']]);
+      // The tasklink profile looks for the refresh token in the body: the cookie was what made the difference.
+      const bare = await runCli(['--base-url', plain.baseUrl, ...HOOKS, '--only', 'refresh']);
+      expect(bare.code).toBe(1);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
     }
   });
 

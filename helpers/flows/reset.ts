@@ -6,7 +6,8 @@
  * - link: request a mail with a uid and a token, then uid + token + new password (djoser);
  * - token: request a mail with one token (`…/choose_password?token=…`), then token + new password
  *   (Parse Server); the identifier too where the profile maps resetConfirm.identifier.
- * Specs speak of "the reset secret" and "resetting with it"; only this module knows the steps.
+ * Specs speak of "the reset secret" and "resetting with it"; only this module knows the steps
+ * (doctor too goes through it, with the API and OTP source of its own: a ResetContext).
  */
 import { randomBytes } from 'node:crypto';
 import type { CheckContext } from '../harness/check.js';
@@ -15,6 +16,9 @@ import { registerSecret } from '../wire/mask.js';
 import type { Exchange } from '../wire/http.js';
 import { wrongCode, type OtpChannel } from './otp.js';
 import type { Account } from './users.js';
+
+/** What reading a reset secret and resetting with it need: a check's context is one, doctor makes its own. */
+export type ResetContext = Pick<CheckContext, 'api' | 'profile' | 'otp'>;
 
 /** A code (code, three-step), the uid and token of a reset mail (link), or its one token (token). */
 export type ResetSecret = { readonly code: string } | { readonly uid?: string; readonly token: string };
@@ -29,15 +33,15 @@ export async function requestResetOk(t: CheckContext, account: Account, by: OtpC
 }
 
 /** The secret the last reset request sent out of band. */
-export async function readResetSecret(t: CheckContext, account: Account, by: OtpChannel = 'email'): Promise<ResetSecret> {
+export async function readResetSecret(t: ResetContext, account: Pick<Account, OtpChannel>, by: OtpChannel = 'email'): Promise<ResetSecret> {
   const req = { identifier: account[by], channel: by, purpose: 'reset' } as const;
   if (t.profile.resetStyle === 'link') return t.otp.readLink(req);
   if (t.profile.resetStyle === 'token') return { token: await t.otp.readToken(req) };
-  return { code: await t.readOtp(req) };
+  return { code: await t.otp.read(req) };
 }
 
 /** Whether the reset secret is a token mailed in a link (styles link and token), not a code. */
-function mailsToken(t: CheckContext): boolean {
+function mailsToken(t: ResetContext): boolean {
   return t.profile.resetStyle === 'link' || t.profile.resetStyle === 'token';
 }
 
@@ -71,7 +75,7 @@ export function sameSecret(a: ResetSecret, b: ResetSecret): boolean {
 }
 
 /** The reset token a verified code is traded for (three-step); fails the check when the answer has none. */
-export function resetTokenOf(t: CheckContext, verified: Exchange): string {
+export function resetTokenOf(t: ResetContext, verified: Exchange): string {
   const token = t.api.read(verified, 'resetToken');
   if (typeof token !== 'string' || token === '') fail('the verified code was answered without a reset token', verified);
   // It sets a password: masked in every report like a password.
@@ -79,12 +83,12 @@ export function resetTokenOf(t: CheckContext, verified: Exchange): string {
 }
 
 /** The three-step reset's middle step: identifier + code → reset token. */
-export function verifyResetCode(t: CheckContext, account: Account, code: string): Promise<Exchange> {
+export function verifyResetCode(t: ResetContext, account: Pick<Account, 'email'>, code: string): Promise<Exchange> {
   return t.api.call('resetVerify', { fields: { identifier: account.email, code } });
 }
 
 /** The last step with a reset token (three-step). */
-export function confirmWithToken(t: CheckContext, resetToken: string, next: string, confirm = next): Promise<Exchange> {
+export function confirmWithToken(t: ResetContext, resetToken: string, next: string, confirm = next): Promise<Exchange> {
   return t.api.call('resetConfirm', { fields: { resetToken, newPassword: next, newPasswordConfirm: confirm } });
 }
 
@@ -92,7 +96,7 @@ export function confirmWithToken(t: CheckContext, resetToken: string, next: stri
  * Resets the password with a secret, all steps. The answer returned is the decisive one: the
  * refusal of whichever step refused, else the last step's.
  */
-export async function resetPassword(t: CheckContext, account: Account, secret: ResetSecret, next: string, confirm = next): Promise<Exchange> {
+export async function resetPassword(t: ResetContext, account: Pick<Account, 'email'>, secret: ResetSecret, next: string, confirm = next): Promise<Exchange> {
   const passwords = { newPassword: next, newPasswordConfirm: confirm };
   // The identifier goes with a token only where the profile maps it (an API that asks for both).
   if ('token' in secret) return t.api.call('resetConfirm', { fields: { uid: secret.uid, token: secret.token, identifier: secret.uid === undefined ? account.email : undefined, ...passwords } });

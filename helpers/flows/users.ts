@@ -10,6 +10,7 @@ import type { Api } from '../wire/api.js';
 import { fail, type Checks } from '../checks.js';
 import type { Exchange } from '../wire/http.js';
 import { registerSecret } from '../wire/mask.js';
+import { cookieNamed } from '../wire/cookies.js';
 import type { TargetProfile, UserField } from '../wire/profile.js';
 import { pointer } from '../wire/profile.js';
 import type { Provisioner } from './provision.js';
@@ -101,7 +102,8 @@ export function tokensOf(api: Api, ex: Exchange): Tokens | undefined {
   const access = pointer(tokens, api.profile.response.tokenAccess);
   if (typeof access !== 'string') return undefined;
   if (api.profile.response.tokenRefresh === undefined) return { access: registerSecret(access), refresh: '' };
-  const refresh = pointer(tokens, api.profile.response.tokenRefresh);
+  // A refresh token in a cookie (`cookie:refresh_token`) is read from the answer's Set-Cookie.
+  const refresh = cookieNamed(api.profile.response.tokenRefresh) === undefined ? pointer(tokens, api.profile.response.tokenRefresh) : api.read(ex, 'tokenRefresh');
   if (typeof refresh !== 'string') return undefined;
   return { access: registerSecret(access), refresh: registerSecret(refresh) };
 }

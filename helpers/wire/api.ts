@@ -7,6 +7,7 @@ import { NotApplicable } from '../outcome.js';
 import { randomBytes } from 'node:crypto';
 import { formBody, jsonBody, multipartBody, nest, rawBody, type Upload } from './bodies.js';
 import type { Exchange, HttpClient, OutgoingBody, SendOptions } from './http.js';
+import { cookieHeader, cookieNamed, setCookieValue } from './cookies.js';
 import { registerCredentialsIn, registerSecret } from './mask.js';
 
 import { expandEnv, pointer, type Operation, type OperationId, type PrivilegedField, type RequestField, type TargetProfile } from './profile.js';
@@ -152,12 +153,23 @@ export class Api {
     return expandedHeaders(this.operation(op).headers);
   }
 
-  /** The neutral fields of a call that go on the wire: given, defined, and mapped by the profile. */
+  /** The neutral fields of a call that go on the wire: given, defined, and mapped by the profile (in the body, or in a cookie). */
   sentFields<Op extends OperationId>(op: Op, opts: CallOptions<Op>): string[] {
-    if (this.operation(op).body === 'none') return [];
+    const bodiless = this.operation(op).body === 'none';
     const names: Readonly<Record<string, string>> = this.profile.request[op] ?? {};
     const given = [...Object.entries(opts.fields ?? {}), ...Object.entries(opts.files ?? {})];
-    return given.filter(([field, value]) => value !== undefined && names[field]).map(([field]) => field);
+    return given.filter(([field, value]) => value !== undefined && names[field] && (!bodiless || cookieNamed(names[field]) !== undefined)).map(([field]) => field);
+  }
+
+  /** The Cookie header of the fields the profile sends in cookies (`cookie:refresh_token`), or none. */
+  private cookies<Op extends OperationId>(op: Op, opts: CallOptions<Op>): Record<string, string> {
+    const names: Readonly<Record<string, string>> = this.profile.request[op] ?? {};
+    const jar: Record<string, string> = {};
+    for (const [field, value] of Object.entries(opts.fields ?? {})) {
+      const cookie = cookieNamed(names[field]);
+      if (cookie !== undefined && value !== undefined) jar[cookie] = String(value);
+    }
+    return Object.keys(jar).length ? { cookie: cookieHeader(jar) } : {};
   }
 
   private body<Op extends OperationId>(op: Op, opts: CallOptions<Op>): OutgoingBody | undefined {
@@ -166,7 +178,7 @@ export class Api {
     const flat: Record<string, unknown> = {};
     // Neutral fields the dialect does not name are not sent: a seed-003 registration has no phone.
     const names: Readonly<Record<string, string>> = this.profile.request[op] ?? {};
-    for (const [field, value] of Object.entries(opts.fields ?? {})) if (value !== undefined && names[field]) flat[names[field]] = value;
+    for (const [field, value] of Object.entries(opts.fields ?? {})) if (value !== undefined && names[field] && cookieNamed(names[field]) === undefined) flat[names[field]] = value;
     // Fields the operation draws from the signed-in user (better-auth's send-OTP takes the user's email), unless the check sends them.
     const user = this.userOf(opts.credential);
     for (const field of this.operation(op).fromUser ?? []) {
@@ -195,7 +207,7 @@ export class Api {
     const url = new URL(this.url(op, opts.credential, opts.pathUser));
     for (const [name, value] of Object.entries(opts.query ?? {})) url.searchParams.append(name, value);
     const ex = await this.send(operation.method, url.toString(), {
-      headers: { ...this.operationHeaders(op), ...this.authHeader(opts.credential) },
+      headers: { ...this.operationHeaders(op), ...this.authHeader(opts.credential), ...this.cookies(op, opts) },
       body: this.body(op, opts),
       retryOnRateLimit: opts.retryOnRateLimit,
     });
@@ -241,8 +253,10 @@ export class Api {
     return ex;
   }
 
-  /** Reads a value of the answer at one of the profile's response pointers; registers credentials as secrets. */
+  /** Reads a value of the answer at one of the profile's response pointers (or the cookie it names); registers credentials as secrets. */
   read(ex: Exchange, at: keyof TargetProfile['response']): unknown {
+    const cookie = cookieNamed(this.profile.response[at]);
+    if (cookie !== undefined) return registerSecret(setCookieValue(ex.headers, cookie));
     const value = pointer(ex.json, this.profile.response[at]);
     // Only the tokens themselves: where a dialect keeps them at the answer's root, the other
     // members (email, username) are evidence, not secrets.

@@ -91,11 +91,11 @@ export interface ProfileDocument {
   };
   /** The operations the dialect has; an absent one is a capability it lacks. */
   readonly operations: Readonly<Partial<Record<OperationId, Operation>>>;
-  /** Per operation: neutral field name → wire name (dotted names nest in JSON and stay literal in multipart). */
+  /** Per operation: neutral field name → wire name (dotted names nest in JSON and stay literal in multipart). The refresh token of refresh and logout may go in a cookie instead, named cookie:<name>: sent in the Cookie header. */
   readonly request: Readonly<Partial<Record<OperationId, Readonly<Record<string, string>>>>>;
   /** Fields a client must not set: neutral name → wire name. */
   readonly privileged?: Readonly<Partial<Record<PrivilegedField, string>>>;
-  /** JSON Pointers into answers; a missing one means the dialect's answer does not carry it. Where `errors` is an array of error objects (GraphQL's errors[].extensions.field, Strapi's error.details.errors[].path), `errorField` points, inside each item, at the field it names: a string, or a path array whose last member or dotted join is the field. */
+  /** JSON Pointers into answers; a missing one means the dialect's answer does not carry it. A refresh token set in a cookie (tokenRefresh, refreshRefresh) is named cookie:<name>: read from the answer's Set-Cookie. Where `errors` is an array of error objects (GraphQL's errors[].extensions.field, Strapi's error.details.errors[].path), `errorField` points, inside each item, at the field it names: a string, or a path array whose last member or dotted join is the field. */
   readonly response: Readonly<Partial<Record<ResponsePointer, string>>>;
   /** JSON Pointers inside a user object; a field the dialect lacks is left out. */
   readonly user: Readonly<Partial<Record<UserField, string>>>;

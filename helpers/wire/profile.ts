@@ -9,6 +9,7 @@ import { OPERATION_IDS, type OperationId, type ProfileDocument, type Refusal } f
 import { compileSchema, isSchemaName, schemaViolations } from './schemas.js';
 import { registerSecret } from './mask.js';
 import { packageRoot } from '../package-root.js';
+import { cookieNamed } from './cookies.js';
 
 // The profile's types and value lists are generated from schemas/target-profile.json (npm run gen:types).
 export {
@@ -199,6 +200,23 @@ function checkRequestFields(profile: ProfileDocument, path: string): void {
   }
 }
 
+/** Where a token may travel in a cookie (`cookie:<name>`): the refresh token, sent to refresh and logout, read from auth and refresh answers. */
+const COOKIE_REQUEST: readonly string[] = ['refresh.refresh', 'logout.refresh'];
+const COOKIE_RESPONSE: readonly string[] = ['tokenRefresh', 'refreshRefresh'];
+
+function checkCookies(profile: ProfileDocument, path: string): void {
+  for (const op of OPERATION_IDS) {
+    for (const [field, wire] of Object.entries(profile.request[op] ?? {})) {
+      if (cookieNamed(wire) === undefined || COOKIE_REQUEST.includes(`${op}.${field}`)) continue;
+      throw new ProfileError(`profile ${path}: /request/${op}/${field}: only the refresh token travels in a cookie (${COOKIE_REQUEST.join(', ')})`);
+    }
+  }
+  for (const [at, value] of Object.entries(profile.response)) {
+    if (cookieNamed(value) === undefined || COOKIE_RESPONSE.includes(at)) continue;
+    throw new ProfileError(`profile ${path}: /response/${at}: only the refresh token is read from a cookie (${COOKIE_RESPONSE.join(', ')})`);
+  }
+}
+
 /**
  * Loads a shipped profile by name, or a profile file by path, resolves `extends`, and validates
  * the result against schemas/target-profile.json.
@@ -242,6 +260,7 @@ export function loadProfile(nameOrPath: string, cwd = process.cwd()): TargetProf
   const merged = resolveExtends(path, []);
   assertProfileDocument(merged, path);
   checkRequestFields(merged, path);
+  checkCookies(merged, path);
   checkSchemas(merged, path);
   checkEnv(merged, path);
   const { $schema: _schema, extends: _parent, ...document } = merged;
@@ -257,6 +276,8 @@ export function operationsOf(profile: TargetProfile): OperationId[] {
 export function pointer(value: unknown, ptr: string | undefined): unknown {
   if (ptr === undefined) return undefined;
   if (ptr === '' || ptr === '/') return value;
+  // Not a JSON Pointer (a cookie the profile names, `cookie:<name>`): nothing in the body.
+  if (!ptr.startsWith('/')) return undefined;
   let current = value;
   for (const raw of ptr.split('/').slice(1)) {
     const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');

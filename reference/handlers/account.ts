@@ -8,6 +8,7 @@ import { serializeUser } from '../serialize.js';
 import type { User } from '../store.js';
 import { issuePair, issueToken, verifyToken, type TokenClaims, type TokenType } from '../tokens.js';
 import { phoneProblems, type FieldReader } from '../validation.js';
+import { cookieTokens, refreshCookie, refreshCookieOf } from './refresh-cookie.js';
 import { applyPrivileged, checkEmailFree, crashOnHostileInput, FLAGS, hashCost, lockedOutLogin, openWallet, raceWindow, readEmail, readPasswordPair, readRole, refuseUnknownAccount, throttledLogin } from './common.js';
 
 const REGISTER_PASSWORD = { password: 'password', confirm: 'password_confirm', lengthFault: 'password-length-unchecked', confirmFault: 'password-confirm-unchecked' } as const;
@@ -91,8 +92,10 @@ export async function register(ctx: Ctx): Promise<Success> {
   if (ctx.fault('wallet-balance-assignable')) applyPrivileged(ctx, user, ['balance']);
   ctx.store.saveUser(user);
   const view = serializeUser(ctx, user);
-  const data = ctx.fault('register-omits-tokens') ? { user: view } : { user: view, tokens: issuePair(ctx, user) };
-  return ok(ctx.t.registered, data, ctx.fault('register-returns-200') ? 200 : 201);
+  const status = ctx.fault('register-returns-200') ? 200 : 201;
+  if (ctx.fault('register-omits-tokens')) return ok(ctx.t.registered, { user: view }, status);
+  const { tokens, headers } = cookieTokens(ctx, issuePair(ctx, user));
+  return ok(ctx.t.registered, { user: view, tokens }, status, headers);
 }
 
 /**
@@ -131,7 +134,8 @@ export async function login(ctx: Ctx): Promise<Success> {
     ? await lockedOutLogin(ctx, account, username, verify, () => loginRefused(ctx, ctx.fault('wrong-password-400') ? 400 : 401, 'password'))
     : await throttledLogin(ctx, account, username, verify);
   const accessKey = ctx.fault('login-token-unusable') ? ctx.state.keys.bad : undefined;
-  return ok(ctx.t.loggedIn, { user: serializeUser(ctx, user), tokens: issuePair(ctx, user, accessKey) });
+  const { tokens, headers } = cookieTokens(ctx, issuePair(ctx, user, accessKey));
+  return ok(ctx.t.loggedIn, { user: serializeUser(ctx, user), tokens }, 200, headers);
 }
 
 function refreshData(ctx: Ctx, user: User, claims: TokenClaims): Record<string, string> {
@@ -144,10 +148,14 @@ function refreshData(ctx: Ctx, user: User, claims: TokenClaims): Record<string, 
   return data;
 }
 
-/** simplejwt's TokenRefreshView: {refresh} → {access}; anything but a valid refresh token is 401. */
+/**
+ * simplejwt's TokenRefreshView: {refresh} → {access}; anything but a valid refresh token is 401.
+ * Quirk refresh-cookie: the token comes from the refresh_token cookie, and a rotated one goes back in it.
+ */
 export async function refresh(ctx: Ctx): Promise<Success> {
+  const cookie = ctx.quirk('refresh-cookie');
   const r = ctx.reader();
-  const { token } = r.bag.required(ctx.t.validationFailed, { token: r.string('refresh', { required: true, allowBlank: true, trim: false }) });
+  const { token } = cookie ? { token: refreshCookieOf(ctx) } : r.bag.required(ctx.t.validationFailed, { token: r.string('refresh', { required: true, allowBlank: true, trim: false }) });
   if (ctx.fault('refresh-garbage-500') && !isJwt(token)) crash('refresh-garbage-500');
   const invalid = (): ApiError => unauthorized(ctx.t, ctx.t.refreshInvalid);
   const types: TokenType[] = ctx.fault('refresh-accepts-access-token') ? ['refresh', 'access'] : ['refresh'];
@@ -156,5 +164,7 @@ export async function refresh(ctx: Ctx): Promise<Success> {
   if (ctx.fault('refresh-broken')) crash('refresh-broken');
   // With rotation the blacklist check above and the blacklisting in refreshData are atomic (no await between them).
   await raceWindow(ctx, 'rotate-refresh-race');
-  return ok(ctx.t.refreshed, refreshData(ctx, user, claims));
+  const { refresh: rotated, ...data } = refreshData(ctx, user, claims);
+  if (rotated === undefined) return ok(ctx.t.refreshed, data);
+  return cookie ? ok(ctx.t.refreshed, data, 200, refreshCookie(ctx, rotated)) : ok(ctx.t.refreshed, { ...data, refresh: rotated });
 }
