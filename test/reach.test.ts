@@ -42,7 +42,9 @@ const APP_HEADERS = {
   operations: { login: { headers: { 'X-Requested-With': 'XMLHttpRequest' } }, refresh: { body: 'form' }, resetRequest: { body: 'form' } },
 };
 
-describe.concurrent('profiles that reach other APIs', () => {
+// Each test makes several whole runs; on two busy cores (CI runs them five at a time) one takes up to
+// 100 s, so the bound is wider than the default 120 s.
+describe.concurrent('profiles that reach other APIs', { timeout: 300_000 }, () => {
   test('constant headers from the environment, per-operation headers and form bodies: the run passes, and the key never shows', async () => {
     const server = await startReferenceServer({ hooks: true, quirks: ['app-headers', 'form-bodies'] });
     try {
