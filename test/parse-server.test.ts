@@ -29,6 +29,9 @@ function cluster(args: readonly string[]): Promise<string> {
 async function serve(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(FIXTURE, 'server.mjs'), String(port)], { cwd: FIXTURE, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  // Its console is read to the end (an unread pipe would block the server once full); the tail says why it stopped.
+  let tail = '';
+  child.stderr?.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-2000)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('Parse Server not ready within 60 s')), 60_000);
     child.stdout?.on('data', (d: Buffer) => {
@@ -38,7 +41,7 @@ async function serve(env: Record<string, string>): Promise<{ url: string; child:
         resolve(ready[1] as string);
       }
     });
-    child.once('exit', (code) => reject(new Error(`Parse Server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`Parse Server exited with ${code}: ${tail}`)));
   });
   return { url, child };
 }
