@@ -87,6 +87,20 @@ describe.concurrent('doctor: each mapped operation once, against what the profil
     }
   });
 
+  test('a password change that ends every session (the caller\'s too): the logout goes with a session of the new password, exit 0', async () => {
+    // The reference ends every access token issued before a password change, and with the quirk
+    // session-logout has a logout that needs a live session, as Parse Server's does.
+    const server = await startReferenceServer({ hooks: true, quirks: ['session-logout'] });
+    try {
+      const run = await runCli(['doctor', '--base-url', server.baseUrl, '--otp-source', HOOK_OTP_SOURCE, '--profile', join(ROOT, 'test', 'profiles', 'tasklink-session-token.json')]);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^✓ changePassword\s/m);
+      expect(run.stdout).toMatch(/^✓ logout\s/m);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('a bad option is one line and exit 2', async () => {
     const run = await runCli(['doctor', '--profile', 'no-such-profile']);
     expect(run.code).toBe(2);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { notApplicable } from '../requirements/applicability.js';
 import { requirement } from '../requirements/catalogue.js';
 import { Faker, en } from '@faker-js/faker';
@@ -115,6 +115,29 @@ describe('target profiles', () => {
     const sent = (ex: typeof login) => JSON.parse(Buffer.from(ex.request.body?.bytes ?? []).toString()) as unknown;
     expect(sent(login)).toEqual({ username: 'ann@example.com', password: 'x', device_type: 'Web', client: { id: 'suite' } });
     expect(sent(refresh)).toEqual({ refresh: 'r' });
+  });
+
+  test("a path may name an environment variable (Parse Server's pages routes hold the application id): read once, masked in reports", async () => {
+    const { Api } = await import('../helpers/wire/api.js');
+    const { HttpClient } = await import('../helpers/wire/http.js');
+    const { mask } = await import('../helpers/wire/mask.js');
+    vi.stubEnv('ACCOUNTS_TEST_PATH_APP', 'app7Kq2Zx9');
+    try {
+      const profile = loadProfile(profileFile({ extends: 'tasklink', name: 'acme', operations: { resetConfirm: { method: 'POST', path: 'apps/${ACCOUNTS_TEST_PATH_APP}/reset', auth: false, body: 'json' } } }));
+      expect(profile.operations.resetConfirm?.path).toBe('apps/${ACCOUNTS_TEST_PATH_APP}/reset');
+      const client = new HttpClient({ timeoutMs: 500, maxBodyBytes: 1024 });
+      const api = new Api(client, profile, 'http://127.0.0.1:9/api/');
+      vi.stubEnv('ACCOUNTS_TEST_PATH_APP', 'changed');
+      const ex = await api.call('resetConfirm', { fields: { identifier: 'ann@example.com' } });
+      await client.close();
+      expect(ex.request.url).toBe('http://127.0.0.1:9/api/apps/app7Kq2Zx9/reset');
+      expect(mask(ex.request.url)).not.toContain('app7Kq2Zx9');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(() => loadProfile(profileFile({ extends: 'tasklink', name: 'acme', operations: { login: { method: 'POST', path: 'auth/${ACCOUNTS_TEST_UNSET_PATH}/login/', auth: false, body: 'json' } } }))).toThrow(
+      /\/operations\/login\/path: the environment variable ACCOUNTS_TEST_UNSET_PATH is not set/,
+    );
   });
 
   test('extra fields go on the wire by their own names, and a query string joins the path', async () => {

@@ -63,6 +63,8 @@ export interface KnownUser {
 export class Api {
   /** The profile's constant headers, read from the environment once. */
   private readonly constantHeaders: Readonly<Record<string, string>>;
+  /** Each operation's path with the `${NAME}`s it names read from the environment once (an application id in a path). */
+  private readonly paths: Readonly<Partial<Record<OperationId, string>>>;
   /** Whether the profile needs to know whose token a request carries: a path naming the user, or fields drawn from the user. */
   private readonly followsUsers: boolean;
   private readonly origin: string;
@@ -73,6 +75,7 @@ export class Api {
     readonly baseUrl: string,
   ) {
     this.constantHeaders = expandedHeaders(profile.headers);
+    this.paths = Object.fromEntries(Object.entries(profile.operations).flatMap(([op, o]) => (o ? [[op, expandEnv(o.path)]] : [])));
     this.followsUsers = Object.values(profile.operations).some((o) => o !== undefined && (o.path.includes('{id}') || (o.fromUser?.length ?? 0) > 0));
     this.origin = new URL(baseUrl).origin;
   }
@@ -128,7 +131,7 @@ export class Api {
    * names the latest user the suite made, whom it must not reach either.
    */
   url(op: OperationId, credential?: Credential, pathUser?: string): string {
-    const path = this.operation(op).path;
+    const path = this.paths[op] ?? this.operation(op).path;
     if (!path.includes('{id}')) return new URL(path, this.baseUrl).toString();
     const id = pathUser ?? this.userOf(credential)?.id ?? this.lastUser?.id ?? '0';
     return new URL(path.replaceAll('{id}', encodeURIComponent(id)), this.baseUrl).toString();

@@ -9,7 +9,7 @@ export type OperationId = (typeof OPERATION_IDS)[number];
 
 export interface Operation {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Relative to the base URL. */
+  /** Relative to the base URL. {id} is the id of the user whose token the request carries; ${NAME} is read from the environment (Parse Server's pages routes name the application id: apps/${PARSE_APP_ID}/request_password_reset) and masked in every report. */
   readonly path: string;
   /** Whether the operation needs an access token. */
   readonly auth: boolean;

@@ -235,11 +235,11 @@ export function expandEnv(value: string, env: NodeJS.ProcessEnv = process.env): 
   });
 }
 
-/** Every `${NAME}` a profile's headers and constants name is set, or the key that names it is reported. */
+/** Every `${NAME}` a profile's headers, constants and paths name is set, or the key that names it is reported. */
 function checkEnv(profile: Json, path: string): void {
   const places: [string, unknown][] = [['/headers', profile.headers], ['/constants', profile.constants]];
   for (const [op, operation] of Object.entries(isObject(profile.operations) ? profile.operations : {})) {
-    if (isObject(operation)) places.push([`/operations/${op}/headers`, operation.headers]);
+    if (isObject(operation)) places.push([`/operations/${op}/headers`, operation.headers], [`/operations/${op}/path`, operation.path]);
   }
   const walk = (at: string, value: unknown): void => {
     if (typeof value === 'string') {

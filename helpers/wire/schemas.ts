@@ -45,6 +45,10 @@ export const SCHEMA_NAMES = [
   'better-auth-error',
   'better-auth-user',
   'better-auth-session',
+  'parse-server-error',
+  'parse-server-user',
+  'parse-server-login',
+  'parse-server-signup',
 ] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 /** A shipped schema's name, or the absolute path of a team's own schema file (named in its profile). */
