@@ -147,12 +147,12 @@ function runSettings(config: Config, target: Target, profile: TargetProfile): Ru
 }
 
 /**
- * Runs the specs of the flows in one vitest run of two projects: first the concurrent checks,
- * then the exclusive flows, one spec file at a time: they move the target's clock or hammer an
- * endpoint. One start-up, not two. vitest runs the files of an isolated single-worker project
- * as a group of its own, after every other group: that is the exclusive project. (The options
- * given here at the top are vitest's command-line options, which override every project's own:
- * what differs between the two projects is set only in them.)
+ * Runs the specs of the flows in one vitest run of two projects, one start-up: first the
+ * concurrent checks, then (sequence.groupOrder 1) the exclusive flows, one spec file at a time:
+ * they move the target's clock or hammer an endpoint. Each check is concurrent with the others of
+ * its file unless its spec declares them sequential (helpers/harness/check.ts). The options given
+ * at the top are vitest's command-line options, which override a project's own: what differs
+ * between the two projects is set only in them.
  */
 async function runSuite(config: Config, target: Target, settings: RunSettings, reporters: readonly Reporter[], flows: readonly Flow[]): Promise<void> {
   if (flows.length === 0) return;
@@ -161,13 +161,12 @@ async function runSuite(config: Config, target: Target, settings: RunSettings, r
   // A remote target is latency-bound: more spec files in flight pay off (150 ms added latency:
   // 9.1 s with 2 workers, 4.5 s with 4). The embedded server shares our 2 cores: 2 is faster there.
   const concurrentWorkers = target.kind === 'embedded' ? 2 : 4;
-  const project = (name: string, of: readonly Flow[], workers: number) => ({
+  const project = (name: string, order: number, of: readonly Flow[], workers: number) => ({
     test: {
       name,
       root: PACKAGE_ROOT,
       include: of.map((f) => `specs/${f}.spec.ts`),
-      // The checks share their workers' modules; each exclusive file starts afresh, alone.
-      isolate: workers === 1,
+      sequence: { groupOrder: order },
       fileParallelism: workers > 1,
       maxWorkers: workers,
       maxConcurrency: 12,
@@ -186,15 +185,14 @@ async function runSuite(config: Config, target: Target, settings: RunSettings, r
       root: PACKAGE_ROOT,
       config: false,
       projects: [
-        ...(concurrent.length > 0 ? [project('checks', concurrent, concurrentWorkers)] : []),
+        ...(concurrent.length > 0 ? [project('checks', 0, concurrent, concurrentWorkers)] : []),
         // Within the exclusive project the throttling checks (each on its own account) run
         // together; the expiry checks, which move the target's clock, are sequential in their spec.
-        ...(exclusive.length > 0 ? [project('exclusive', exclusive, 1)] : []),
+        ...(exclusive.length > 0 ? [project('exclusive', 1, exclusive, 1)] : []),
       ],
       reporters: [...reporters, new PhaseMarks(), ['html', { outputFile: join(config.reportDir, 'html', 'index.html') }]],
       pool: 'threads',
-      // The checks of a spec file run concurrently (each on its own fresh users).
-      sequence: { concurrent: true },
+      isolate: false,
       // A check makes a handful of requests, each bounded by the per-request timeout.
       testTimeout: Math.max(60_000, config.timeoutMs * 12),
       watch: false,

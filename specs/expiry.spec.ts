@@ -1,7 +1,6 @@
 import { NotApplicable } from '../helpers/outcome.js';
-import { describe } from 'vitest';
 import { successStatuses } from '../helpers/wire/profile.js';
-import { check } from '../helpers/harness/check.js';
+import { check, sequentialChecks } from '../helpers/harness/check.js';
 import { fail } from '../helpers/checks.js';
 import { failedLogins, retryAfterSeconds } from '../helpers/flows/throttle.js';
 import { claimsOf } from '../helpers/wire/tokens.js';
@@ -13,7 +12,7 @@ const DAY = 24 * HOUR;
 const MAX_LIFETIME_S = 3650 * DAY;
 
 // Each check moves the target's clock: they run one after the other, alone on the target.
-describe.sequential('expiry', () => {
+sequentialChecks('expiry', () => {
   check('ACC-CLK-001', async (t) => {
     const account = await t.registerUser();
     const claims = claimsOf(account.access) as { exp?: number; iat?: number } | null;

@@ -14,8 +14,7 @@
  *   (3 or more attempts) is reached; a throttled answer makes the check inconclusive, never a finding.
  * The checks run alone, one after the other, after every other flow.
  */
-import { describe } from 'vitest';
-import { check, type CheckContext } from '../helpers/harness/check.js';
+import { check, sequentialChecks, type CheckContext } from '../helpers/harness/check.js';
 import { fail, throttledReason } from '../helpers/checks.js';
 import { Inconclusive } from '../helpers/outcome.js';
 import type { Exchange } from '../helpers/wire/http.js';
@@ -111,7 +110,7 @@ function unknownLoginId(t: CheckContext): string {
 }
 
 // One after the other: the two would disturb each other's timing.
-describe.sequential('timing', () => {
+sequentialChecks('timing', () => {
   check('ACC-ENUM-003', async (t) => {
     const wrong = newPassword(t.faker);
     await expectSameTime(t, 'a failed login', {

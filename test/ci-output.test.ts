@@ -51,8 +51,9 @@ interface HarEntry {
 
 describe('during and after a run against a slow target', () => {
   test('progress lines appear during the run, and exchanges.har holds every exchange, tagged and masked', async () => {
-    // 800 ms per answer: a run of some ten seconds even on an idle machine, like a staging server's.
-    const latencyMs = 800;
+    // 2 s per answer: a run of well over ten seconds even on an idle machine (a slow staging
+    // server's), so that progress lines come while it runs, not only at its end.
+    const latencyMs = 2000;
     const server = await startReferenceServer({ hooks: true, latencyMs, faults: ['accepts-wrong-password'] });
     const proxy = await countingProxy(server.baseUrl);
     const reportDir = mkdtempSync(join(tmpdir(), 'acc-progress-'));

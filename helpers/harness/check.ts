@@ -15,7 +15,7 @@
 import type { Faker } from '@faker-js/faker';
 // Only the English locale: the package's main entry loads every locale.
 import { faker as english } from '@faker-js/faker/locale/en';
-import { test } from 'vitest';
+import { describe, test } from 'vitest';
 import { notApplicable, runUnmet, unsentSubject, type RunFacts } from '../../requirements/applicability.js';
 import { requirement, setupRequirement, type RequirementId } from '../../requirements/catalogue.js';
 import type { Level } from '../../requirements/model.js';
@@ -89,9 +89,27 @@ function skipOf(error: unknown, id: string, rt: Runtime): Skip | null {
   return null;
 }
 
+/** How many sequentialChecks suites are being collected around the check being declared. */
+let sequentialDepth = 0;
+
+/**
+ * A suite of checks that run one after the other (they move the target's clock, or time its
+ * answers). Every other check runs concurrently with the checks of its spec file.
+ */
+export function sequentialChecks(name: string, body: () => void): void {
+  describe.sequential(name, () => {
+    sequentialDepth += 1;
+    try {
+      body();
+    } finally {
+      sequentialDepth -= 1;
+    }
+  });
+}
+
 export function check(id: RequirementId, body: (t: CheckContext) => Promise<void>): void {
   const req = requirement(id);
-  test(`${id} ${statementOf(req)}`, async (ctx) => {
+  test(`${id} ${statementOf(req)}`, { concurrent: sequentialDepth === 0 }, async (ctx) => {
     const rt = runtime();
     const level = levelFor(req, rt.profile);
     const meta: RequirementMeta = { id, level, source: req.source, verdict: 'failed', message: UNFINISHED, probes: [] };
