@@ -3,9 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { REQUIREMENTS } from '../requirements/catalogue.js';
-import { expectHonest, ROOT, runCli } from './harness.js';
-import { expectations, freePort, stop } from './real-stacks.js';
+import { ROOT, runCli } from './harness.js';
+import { expectPinnedRun, freePort, stop } from './real-stacks.js';
 
 // A real better-auth 1.x stack (fixtures/better-auth: node:http, SQLite, the bearer, jwt, emailOTP
 // and phoneNumber plugins). .ci/run installs its packages; where they are not installed this test
@@ -35,7 +34,6 @@ async function serve(outbox: string, db: string): Promise<{ url: string; child: 
 
 describe('a real better-auth stack with its profile', () => {
   test.skipIf(!available)(`better-auth: exactly the known findings, everything else applicable passes${available ? '' : ` (skipped: ${REASON})`}`, async () => {
-    const expected = expectations('better-auth');
     const dir = mkdtempSync(join(tmpdir(), 'better-auth-'));
     const outbox = join(dir, 'outbox.jsonl');
     const { url, child } = await serve(outbox, join(dir, 'auth.sqlite3'));
@@ -49,16 +47,7 @@ describe('a real better-auth stack with its profile', () => {
       expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
       // A run takes minutes on a loaded machine.
       const run = await runCli(target, { keep: 'stack-better-auth', timeoutMs: 420_000 });
-      const summary = run.summary();
-      expect(summary.target.profile).toBe('better-auth');
-      const findings = Object.fromEntries(summary.results.filter((r) => r.status === 'failed' || r.status === 'warning').map((r) => [r.id, r.status]));
-      expect(findings, run.stdout).toEqual(Object.fromEntries(Object.entries(expected.findings).map(([id, f]) => [id, f.status])));
-      expect(run.code).toBe(Object.values(expected.findings).some((f) => f.status === 'failed') ? 1 : 0);
-      // Every skip says why; the applicable core of the contract ran and got a verdict.
-      for (const r of summary.results.filter((x) => x.status === 'skipped')) expect(r.message, r.id).toMatch(/not applicable|needs a real OTP|clock hook/);
-      expect(summary.passed + summary.failed + summary.warnings).toBeGreaterThanOrEqual(60);
-      expectHonest(summary);
-      expect(summary.results).toHaveLength(REQUIREMENTS.length);
+      expectPinnedRun(run, 'better-auth');
     } finally {
       await stop(child);
       rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,11 @@
-/** What the self-tests against real stacks (Django, better-auth) share: ports, stopping, pinned findings. */
+/** What the self-tests against real stacks (Django, better-auth, Parse Server) share: ports, stopping, pinned findings. */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ROOT } from './harness.js';
+import { expect } from 'vitest';
+import { REQUIREMENTS } from '../requirements/catalogue.js';
+import { expectHonest, ROOT, type CliRun } from './harness.js';
 
 /** A stack's known findings (test/expectations/NAME.json), each with the real behaviour behind it. */
 export interface Expectations {
@@ -32,4 +34,22 @@ export function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * A whole run of a real stack with its shipped profile found exactly the pinned findings, and
+ * nothing hollow: every skip says why, at least 60 checks got a verdict, every pass sent its
+ * subject, every requirement has a result.
+ */
+export function expectPinnedRun(run: CliRun, name: string): void {
+  const expected = expectations(name);
+  const summary = run.summary();
+  expect(summary.target.profile).toBe(expected.profile);
+  const findings = Object.fromEntries(summary.results.filter((r) => r.status === 'failed' || r.status === 'warning').map((r) => [r.id, r.status]));
+  expect(findings, run.stdout).toEqual(Object.fromEntries(Object.entries(expected.findings).map(([id, f]) => [id, f.status])));
+  expect(run.code).toBe(Object.values(expected.findings).some((f) => f.status === 'failed') ? 1 : 0);
+  for (const r of summary.results.filter((x) => x.status === 'skipped')) expect(r.message, r.id).toMatch(/not applicable|needs a real OTP|clock hook/);
+  expect(summary.passed + summary.failed + summary.warnings).toBeGreaterThanOrEqual(60);
+  expectHonest(summary);
+  expect(summary.results).toHaveLength(REQUIREMENTS.length);
 }
