@@ -82,6 +82,8 @@ function capabilityMissing(cap: Capability, profile: TargetProfile, facts: RunFa
       return Object.values(profile.operations).some((op) => op?.auth && op.path.includes('{id}')) ? null : `the ${name} profile has no operation whose path names the user ({id})`;
     case 'updateAnswersUser':
       return profile.updateAnswersUser === false ? `the ${name} profile's update answers without the user` : null;
+    case 'logoutNeedsAuth':
+      return profile.operations.logout?.auth === false ? `the ${name} profile's logout takes no access token (it is authenticated by what its body carries)` : null;
     case 'meRefusesSignedOut':
       return profile.operations.me?.unauthenticated ? `the ${name} profile's ${profile.operations.me.path} answers a signed-out request with ${profile.operations.me.unauthenticated.status}, not a refusal` : null;
     case 'codeFlow':

@@ -61,6 +61,7 @@ export type Flow = (typeof FLOWS)[number];
  * - jwks: the profile names where the API publishes the public keys its tokens are signed with;
  * - userPathIds: some operation's path names the user ({id}), as users/{id} routes do;
  * - updateAnswersUser: the profile update answers with the updated user (updateAnswersUser is not false);
+ * - logoutNeedsAuth: the logout operation takes the access token (auth), so it can refuse a logout without one;
  * - meRefusesSignedOut: the current-user operation refuses a signed-out request (no `unauthenticated` answer of its own);
  * - codeFlow: a code can be sent and presented (sign-in codes, or verify codes for a user of its own);
  * - resetFlow: every field the profile's reset style sends is mapped;
@@ -78,6 +79,7 @@ export const CAPABILITIES = [
   'protectedBody',
   'jsonLogin',
   'meRefusesSignedOut',
+  'logoutNeedsAuth',
   'updateAnswersUser',
   'userPathIds',
   'jwks',

@@ -30,6 +30,15 @@ describe('target profiles', () => {
     expect(notApplicable(requirement('ACC-LOG-003'), profile)).toBeNull();
   });
 
+  test('a logout that takes no access token (authenticated by the refresh token in its body) cannot be judged on refusing one', () => {
+    // The university API has no registration: its users are provisioned.
+    const facts = { provisioning: true };
+    expect(notApplicable(requirement('ACC-OUT-003'), loadProfile('university'), facts)).toBeNull();
+    const profile = loadProfile(profileFile({ extends: 'university', name: 'acme', operations: { logout: { auth: false } } }));
+    expect(notApplicable(requirement('ACC-OUT-003'), profile, facts)).toBe("the acme profile's logout takes no access token (it is authenticated by what its body carries)");
+    expect(notApplicable(requirement('ACC-OUT-001'), profile, facts)).toBeNull();
+  });
+
   test('zero, one or many roles and genders load, and no check draws from an empty list', () => {
     for (const roles of [[], ['MEMBER'], ['A', 'B', 'C']]) {
       const profile = loadProfile(profileFile({ extends: 'tasklink', name: 'acme', description: 'roles', values: { roles, genders: roles } }));
