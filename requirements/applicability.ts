@@ -82,6 +82,11 @@ function capabilityMissing(cap: Capability, profile: TargetProfile, facts: RunFa
       return Object.values(profile.operations).some((op) => op?.auth && op.path.includes('{id}')) ? null : `the ${name} profile has no operation whose path names the user ({id})`;
     case 'updateAnswersUser':
       return profile.updateAnswersUser === false ? `the ${name} profile's update answers without the user` : null;
+    case 'registeredUser':
+      if (profile.response.authUser !== undefined) return null;
+      return profile.registerIssuesTokens !== false && profile.response.tokenAccess !== undefined && profile.operations.me && profile.response.user !== undefined
+        ? null
+        : `the ${name} profile's register answer holds no user (response.authUser), nor a token to read it back with from a current-user operation`;
     case 'logoutNeedsAuth':
       return profile.operations.logout?.auth === false ? `the ${name} profile's logout takes no access token (it is authenticated by what its body carries)` : null;
     case 'meRefusesSignedOut':

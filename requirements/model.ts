@@ -61,6 +61,8 @@ export type Flow = (typeof FLOWS)[number];
  * - jwks: the profile names where the API publishes the public keys its tokens are signed with;
  * - userPathIds: some operation's path names the user ({id}), as users/{id} routes do;
  * - updateAnswersUser: the profile update answers with the updated user (updateAnswersUser is not false);
+ * - registeredUser: the new user can be read: from the register answer (authUser), else back from
+ *   the current-user operation with the token the registration issued;
  * - logoutNeedsAuth: the logout operation takes the access token (auth), so it can refuse a logout without one;
  * - meRefusesSignedOut: the current-user operation refuses a signed-out request (no `unauthenticated` answer of its own);
  * - codeFlow: a code can be sent and presented (sign-in codes, or verify codes for a user of its own);
@@ -80,6 +82,7 @@ export const CAPABILITIES = [
   'jsonLogin',
   'meRefusesSignedOut',
   'logoutNeedsAuth',
+  'registeredUser',
   'updateAnswersUser',
   'userPathIds',
   'jwks',
@@ -154,5 +157,5 @@ export const FRAMEWORKS = ['django-rest-framework', 'express', 'better-auth', 'p
 export type Framework = (typeof FRAMEWORKS)[number];
 
 /** Setup steps a flow helper may fail in; the catalogue names the requirement each one is. */
-export const SETUP_STEPS = ['register', 'login', 'provision'] as const;
+export const SETUP_STEPS = ['register', 'login', 'provision', 'me'] as const;
 export type SetupStep = (typeof SETUP_STEPS)[number];

@@ -142,6 +142,25 @@ describe.concurrent('profiles that reach other APIs', { timeout: 300_000 }, () =
     }
   });
 
+  test("a registration that answers only the token (Parse Server's sign-up): the new user is read back through the current-user operation, and a user stored wrong still fails", async () => {
+    const faults = [[], ['register-ignores-full-name'], ['register-starts-verified'], ['register-mass-assignment']] as const;
+    const servers = await Promise.all(faults.map((f) => startReferenceServer({ hooks: true, faults: [...f] })));
+    try {
+      const profile = profileFile({ extends: 'tasklink', name: 'tasklink-token-only-register', response: { authUser: null } });
+      const runs = await Promise.all(servers.map((server) => runCli(['--base-url', server.baseUrl, ...HOOKS, '--profile', profile, '--only', 'register'])));
+      const [clean, ...faulty] = runs as [CliRun, ...CliRun[]];
+      const summary = conforming(clean);
+      const ids = ['ACC-REG-002', 'ACC-REG-003', 'ACC-REG-004', 'ACC-REG-005', 'ACC-REG-016'];
+      expect(ids.map((id) => [id, summary.results.find((r) => r.id === id)?.status])).toEqual(ids.map((id) => [id, 'passed']));
+      // The user each check judged is the one the current-user operation shows.
+      for (const id of ids) expect(summary.results.find((r) => r.id === id)?.probes?.some((p) => p.operation === 'me'), id).toBe(true);
+      const failed = (run: CliRun) => run.summary().results.filter((r) => r.status === 'failed').map((r) => r.id);
+      expect(faulty.map(failed)).toEqual([['ACC-REG-004'], ['ACC-REG-003'], ['ACC-REG-016']]);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+
   test('paths that name the user (users/{id}/): the run passes, each token reaching its own user, and ACC-BOLA-004 applies', async () => {
     const server = await startReferenceServer({ hooks: true, quirks: ['user-path-ids'] });
     try {

@@ -108,6 +108,22 @@ export function tokensOf(api: Api, ex: Exchange): Tokens | undefined {
   return { access: registerSecret(access), refresh: registerSecret(refresh) };
 }
 
+/**
+ * The user a registration made, with the exchange that shows it: the register answer's own user
+ * where the profile says it holds one (authUser), else the user read back from the current-user
+ * operation with the token the registration issued (Parse Server's sign-up answers only an id and
+ * a session token). A read-back the current-user operation refuses is that operation's finding
+ * (ACC-ME-001), not the registration's.
+ */
+export async function registeredUser(api: Api, ex: Exchange): Promise<{ readonly ex: Exchange; readonly user: unknown }> {
+  if (api.profile.response.authUser !== undefined) return { ex, user: api.read(ex, 'authUser') };
+  const tokens = tokensOf(api, ex);
+  if (!tokens) fail('the registration answered without a token to read the new user back with', ex);
+  const me = await api.call('me', { credential: { token: tokens.access } });
+  if (me.status === null || me.status >= 300) throw new SetupFailure('me', `the new user could not be read back: ${me.request.method} ${me.request.url} answered ${me.status ?? me.failure}`);
+  return { ex: me, user: api.read(me, 'user') };
+}
+
 export function userField(api: Api, user: unknown, field: UserField): unknown {
   return pointer(user, api.profile.user[field]);
 }
