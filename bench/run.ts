@@ -5,7 +5,7 @@
  * time, the peak RSS and, for whole runs, the phases:
  * - start-up: process start to the first request the target receives (from exchanges.har);
  * - checks: the concurrent phase, vitest's start-up included;
- * - exclusive: the throttling and expiry flows, run afterwards on their own;
+ * - exclusive: the throttling, expiry, exhaustion and timing flows, the run's last group of spec files, on their own;
  * - reports: summary, JUnit, HTML, report.md and exchanges.har written;
  * - requests: the exchanges the run recorded.
  * The phase boundaries come from the CLI's timing marks (ACCOUNTS_BENCH_MARKS, cli/marks.ts),
@@ -214,7 +214,7 @@ function report(name: string, runs: Measure[]): void {
     const m = (pick: (p: Phases) => number) => median(phases.map(pick));
     console.log(`  start-up   ${s(m((p) => p.startupMs))}  process start to the first request the target receives (CLI and target ready after ${s(m((p) => p.readyMs))})`);
     console.log(`  checks     ${s(m((p) => p.checksMs))}  concurrent phase (its first request after ${s(m((p) => p.checksFirstRequestMs))})`);
-    console.log(`  exclusive  ${s(m((p) => p.exclusiveMs))}  throttling and expiry flows (a second vitest: first request after ${s(m((p) => p.exclusiveFirstRequestMs))})`);
+    console.log(`  exclusive  ${s(m((p) => p.exclusiveMs))}  throttling, expiry, exhaustion and timing flows, the same vitest run's last group (first request after ${s(m((p) => p.exclusiveFirstRequestMs))})`);
     console.log(`  reports    ${s(m((p) => p.reportsMs))}  reports and exchanges.har written`);
     console.log(`  requests   ${m((p) => p.requests)}`);
   }
