@@ -8,8 +8,8 @@
 import type { Faker } from '@faker-js/faker';
 import { faker as english } from '@faker-js/faker/locale/en';
 import { Checks } from '../helpers/checks.js';
-import { otpReader } from '../helpers/flows/otp.js';
-import { readResetSecret, resetPassword, type ResetSecret } from '../helpers/flows/reset.js';
+import { otpReader, type OtpReader } from '../helpers/flows/otp.js';
+import { mailsToken, readResetSecret, resetPassword, type ResetSecret } from '../helpers/flows/reset.js';
 import { OtpUnavailable } from '../helpers/outcome.js';
 import { provisioner } from '../helpers/flows/provision.js';
 import { loginId, newPassword, newUserInput, registerFields, tokensOf, userField, type NewUser, type Tokens } from '../helpers/flows/users.js';
@@ -79,6 +79,8 @@ function succeeded(ex: Exchange): boolean {
 class Doctor {
   readonly findings: Finding[] = [];
   private readonly checks: Checks;
+  /** The configured OTP source, for codes and reset secrets. */
+  private readonly otp: OtpReader;
 
   constructor(
     private readonly api: Api,
@@ -86,6 +88,7 @@ class Doctor {
     private readonly faker: Faker,
   ) {
     this.checks = new Checks(api.profile);
+    this.otp = otpReader(settings.otpSource, api.client, settings.timeoutMs);
   }
 
   private get profile() {
@@ -292,22 +295,21 @@ class Doctor {
   private async reset(input: NewUser): Promise<void> {
     const requested = await this.call('resetRequest', { identifier: input.email });
     if (!requested || !this.has('resetConfirm')) return;
-    const otp = otpReader(this.settings.otpSource, this.api.client, this.settings.timeoutMs);
     const confirm = this.api.operation('resetConfirm');
     const untried = (why: string) => this.findings.push({ op: 'resetConfirm', request: `${confirm.method} ${confirm.path}`, seen: [], problems: [], untried: why });
     if (requested.finding.problems.length) return void untried('the reset request was not accepted as the profile says');
-    if (!otp.available) return void untried(`${otp.description}, so the reset ${this.profile.resetStyle === 'link' || this.profile.resetStyle === 'token' ? 'link' : 'code'} cannot be read`);
+    if (!this.otp.available) return void untried(`${this.otp.description}, so the reset ${mailsToken(this.profile) ? 'link' : 'code'} cannot be read`);
     let secret: ResetSecret;
     try {
-      secret = await readResetSecret({ api: this.api, profile: this.profile, otp }, input);
+      secret = await readResetSecret({ api: this.api, profile: this.profile, otp: this.otp }, input);
     } catch (error) {
       if (error instanceof OtpUnavailable) return void untried(error.message);
-      this.findings.push({ op: 'resetConfirm', request: '(not sent)', seen: [], problems: [`no reset secret could be read from the ${otp.description}: ${(error as Error).message}`] });
+      this.findings.push({ op: 'resetConfirm', request: '(not sent)', seen: [], problems: [`no reset secret could be read from the ${this.otp.description}: ${(error as Error).message}`] });
       return;
     }
     // Every step of the reset style is judged as it answers.
     const api = this.judgingApi();
-    await resetPassword({ api, profile: this.profile, otp }, input, secret, newPassword(this.faker));
+    await resetPassword({ api, profile: this.profile, otp: this.otp }, input, secret, newPassword(this.faker));
   }
 
   /** The API, with each answer of a call judged as the doctor judges its own calls. */
@@ -325,10 +327,9 @@ class Doctor {
   private async signIn(input: NewUser): Promise<void> {
     const sent = await this.call('sendOtp', { phone: input.phone });
     if (!sent || sent.finding.problems.length || !this.has('verifyOtp')) return;
-    const reader = otpReader(this.settings.otpSource, this.api.client, this.settings.timeoutMs);
-    if (!reader.available) return;
+    if (!this.otp.available) return;
     try {
-      const code = await reader.read({ identifier: input.phone, channel: 'phone', purpose: 'verify' });
+      const code = await this.otp.read({ identifier: input.phone, channel: 'phone', purpose: 'verify' });
       const signedIn = await this.call('verifyOtp', { phone: input.phone, code });
       if (signedIn && !signedIn.finding.problems.length) this.tokens(signedIn.ex, signedIn.finding, 'auth');
     } catch (error) {
@@ -340,10 +341,9 @@ class Doctor {
     const channel = this.profile.values.channel.email;
     const sent = await this.call('sendOtp', { channel, email: input.email }, credential);
     if (!sent || sent.finding.problems.length || !this.has('verifyOtp')) return;
-    const reader = otpReader(this.settings.otpSource, this.api.client, this.settings.timeoutMs);
-    if (!reader.available) return;
+    if (!this.otp.available) return;
     try {
-      const code = await reader.read({ identifier: input.email, channel: 'email', purpose: 'verify' });
+      const code = await this.otp.read({ identifier: input.email, channel: 'email', purpose: 'verify' });
       await this.call('verifyOtp', { channel, code }, credential);
     } catch (error) {
       this.findings.push({ op: 'verifyOtp', request: '(not sent)', seen: [], problems: [`no code could be read from the OTP source: ${(error as Error).message}`] });

@@ -89,7 +89,7 @@ export function linkFromText(text: string): ResetLink | null {
   return uid && token && parts.length >= 3 ? { uid, token } : null;
 }
 
-/** The names a link gives its reset token in its query string or fragment. */
+/** The names a reset token goes by: in a link's query string or fragment, and as a record's field. */
 const TOKEN_PARAMS = ['token', 'reset_token', 'resetToken'] as const;
 
 /** A path segment or bare fragment that is a token, not a word of the route (`choose_password`): long, with a digit or mixed case. */
@@ -177,7 +177,7 @@ export function linkFromMessage(entry: Record<string, unknown>): ResetLink | nul
 
 /** A record's one reset token (reset style token): under `token` (or `reset_token`), else in its links, else in the links of its text. */
 export function tokenFromMessage(entry: Record<string, unknown>): string | null {
-  const field = strings(entry, ['token', 'reset_token', 'resetToken']).find((t) => t.trim());
+  const field = strings(entry, TOKEN_PARAMS).find((t) => t.trim());
   return field?.trim() ?? tokenFromLinks(linksOf(entry)) ?? strings(entry, TEXT_KEYS).map(tokenFromText).find((t) => t !== null) ?? null;
 }
 

@@ -16,6 +16,7 @@ import { registerSecret } from '../wire/mask.js';
 import type { Exchange } from '../wire/http.js';
 import { wrongCode, type OtpChannel } from './otp.js';
 import type { Account } from './users.js';
+import type { TargetProfile } from '../wire/profile.js';
 
 /** What reading a reset secret and resetting with it need: a check's context is one, doctor makes its own. */
 export type ResetContext = Pick<CheckContext, 'api' | 'profile' | 'otp'>;
@@ -40,14 +41,14 @@ export async function readResetSecret(t: ResetContext, account: Pick<Account, Ot
   return { code: await t.otp.read(req) };
 }
 
-/** Whether the reset secret is a token mailed in a link (styles link and token), not a code. */
-function mailsToken(t: ResetContext): boolean {
-  return t.profile.resetStyle === 'link' || t.profile.resetStyle === 'token';
+/** Whether the profile's reset secret is a token mailed in a link (styles link and token), not a code. */
+export function mailsToken(profile: Pick<TargetProfile, 'resetStyle'>): boolean {
+  return profile.resetStyle === 'link' || profile.resetStyle === 'token';
 }
 
 /** A secret that is surely wrong: not the real one, when the real one is known. */
 export function wrongSecret(t: CheckContext, real: ResetSecret | null): ResetSecret {
-  if (!mailsToken(t)) return { code: wrongCode(real && 'code' in real ? real.code : null) };
+  if (!mailsToken(t.profile)) return { code: wrongCode(real && 'code' in real ? real.code : null) };
   const known = real && 'token' in real ? real : null;
   // The right uid (link) with a forged token: only the token is wrong.
   const token = known ? `${known.token.slice(0, -1)}${known.token.endsWith('0') ? '1' : '0'}` : `forged-${randomBytes(8).toString('hex')}`;
