@@ -128,7 +128,7 @@ export const FAULTS = {
   'reset-confirm-unchecked': { description: 'a reset ignores new_password_confirm', trips: ['ACC-RST-007'] },
   'reset-otp-unbound': { description: 'a reset code issued to any account resets every account', trips: ['ACC-RST-008'] },
   'reset-token-reusable': { description: 'reset tokens stay valid after use', trips: ['ACC-RST-009'] },
-  'reset-token-unchecked': { description: 'the last reset step accepts any reset token for the latest verified account', trips: ['ACC-RST-010'] },
+  'reset-token-unchecked': { description: 'the last reset step answers a reset token it never issued as a done reset, without checking it (the update matches no account)', trips: ['ACC-RST-010'] },
   'reset-link-token-reusable': {
     description: 'a reset token mailed in a link (quirk reset-link-token) stays valid after use',
     trips: ['ACC-RST-006'],
