@@ -75,7 +75,7 @@ function unreachable(baseUrl: string, timeoutMs: number): Promise<string | null>
   });
 }
 
-interface Target {
+export interface Target {
   readonly baseUrl: string;
   readonly otpSource: OtpSource | null;
   readonly clockHook: string | null;
@@ -146,38 +146,53 @@ function runSettings(config: Config, target: Target, profile: TargetProfile): Ru
   };
 }
 
+/** The spec files of a vitest run, split into its two phases, and what its workers are given. */
+export interface SuiteRun {
+  /** The concurrent checks' spec files, and the exclusive flows' (clock, throttling, timing). */
+  readonly checks: readonly string[];
+  readonly exclusive: readonly string[];
+  /** What a project of so many workers provides to each of them (vitest's `provide`). */
+  provide(workers: number): Record<string, unknown>;
+  /** Files run before each spec file (the exchange recorder of an ordinary run). */
+  readonly setupFiles: readonly string[];
+  readonly reporters: readonly (Reporter | [string, Record<string, unknown>])[];
+  /** Workers of the concurrent phase. */
+  readonly workers: number;
+  readonly testTimeout: number;
+  /** vitest's cache directory. */
+  readonly cacheDir: string;
+}
+
+/** The spec file of a flow. */
+export function specFile(flow: Flow): string {
+  return join(PACKAGE_ROOT, 'specs', `${flow}.spec.ts`);
+}
+
 /**
- * Runs the specs of the flows in one vitest run of two projects, one start-up: first the
- * concurrent checks, then (sequence.groupOrder 1) the exclusive flows, one spec file at a time:
- * they move the target's clock or hammer an endpoint. Each check is concurrent with the others of
- * its file unless its spec declares them sequential (helpers/harness/check.ts). The options given
- * at the top are vitest's command-line options, which override a project's own: what differs
- * between the two projects is set only in them.
+ * One vitest run of two projects, one start-up: first the concurrent checks, then
+ * (sequence.groupOrder 1) the exclusive flows, one spec file at a time: they move the target's
+ * clock or hammer an endpoint. Each check is concurrent with the others of its file unless its
+ * spec declares them sequential (helpers/harness/check.ts). The options given at the top are
+ * vitest's command-line options, which override a project's own: what differs between the two
+ * projects is set only in them.
  */
-async function runSuite(config: Config, target: Target, settings: RunSettings, reporters: readonly Reporter[], flows: readonly Flow[]): Promise<void> {
-  if (flows.length === 0) return;
+export async function runVitest(run: SuiteRun): Promise<void> {
+  if (run.checks.length + run.exclusive.length === 0) return;
   // Loaded only for a real run: --list, --help and configuration errors answer at once.
   const { startVitest } = await import('vitest/node');
-  // A remote target is latency-bound: more spec files in flight pay off (150 ms added latency:
-  // 9.1 s with 2 workers, 4.5 s with 4). The embedded server shares our 2 cores: 2 is faster there.
-  const concurrentWorkers = target.kind === 'embedded' ? 2 : 4;
-  const project = (name: string, order: number, of: readonly Flow[], workers: number) => ({
+  const project = (name: string, order: number, include: readonly string[], workers: number) => ({
     test: {
       name,
       root: PACKAGE_ROOT,
-      include: of.map((f) => `specs/${f}.spec.ts`),
+      include: [...include],
       sequence: { groupOrder: order },
       fileParallelism: workers > 1,
       maxWorkers: workers,
       maxConcurrency: 12,
-      // Records every exchange of each worker for exchanges.har.
-      setupFiles: [join(PACKAGE_ROOT, 'helpers', 'harness', 'exchange-log.ts')],
-      // --concurrency bounds the whole run: each worker's client gets an equal share.
-      provide: { accounts: { ...settings, concurrency: Math.max(1, Math.floor(config.concurrency / workers)) } },
+      setupFiles: [...run.setupFiles],
+      provide: run.provide(workers),
     },
   });
-  const concurrent = flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f));
-  const exclusive = flows.filter((f) => EXCLUSIVE_FLOWS.includes(f));
   await startVitest(
     'test',
     [],
@@ -185,26 +200,49 @@ async function runSuite(config: Config, target: Target, settings: RunSettings, r
       root: PACKAGE_ROOT,
       config: false,
       projects: [
-        ...(concurrent.length > 0 ? [project('checks', 0, concurrent, concurrentWorkers)] : []),
+        ...(run.checks.length > 0 ? [project('checks', 0, run.checks, run.workers)] : []),
         // Within the exclusive project the throttling checks (each on its own account) run
         // together; the expiry checks, which move the target's clock, are sequential in their spec.
-        ...(exclusive.length > 0 ? [project('exclusive', 1, exclusive, 1)] : []),
+        ...(run.exclusive.length > 0 ? [project('exclusive', 1, run.exclusive, 1)] : []),
       ],
-      reporters: [...reporters, new PhaseMarks(), ['html', { outputFile: join(config.reportDir, 'html', 'index.html') }]],
+      reporters: [...run.reporters, new PhaseMarks()],
       pool: 'threads',
       isolate: false,
-      // A check makes a handful of requests, each bounded by the per-request timeout.
-      testTimeout: Math.max(60_000, config.timeoutMs * 12),
+      testTimeout: run.testTimeout,
       watch: false,
       passWithNoTests: true,
       // The spec files and helpers vitest transforms, kept between runs (next to the package).
       ...moduleCache(),
     },
-    { logLevel: 'silent', cacheDir: join(config.reportDir, '.vite') },
+    { logLevel: 'silent', cacheDir: run.cacheDir },
     // vitest's own console output (banners) is noise here: verdicts, problems and unhandled
     // errors reach the collector and the console summary instead.
     { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }) },
   );
+}
+
+/** A check makes a handful of requests, each bounded by the per-request timeout. */
+export function testTimeoutOf(config: Config): number {
+  return Math.max(60_000, config.timeoutMs * 12);
+}
+
+/** Runs the specs of a run's flows against its target. */
+async function runSuite(config: Config, target: Target, settings: RunSettings, reporters: readonly Reporter[], flows: readonly Flow[]): Promise<void> {
+  // A remote target is latency-bound: more spec files in flight pay off (150 ms added latency:
+  // 9.1 s with 2 workers, 4.5 s with 4). The embedded server shares our 2 cores: 2 is faster there.
+  const workers = target.kind === 'embedded' ? 2 : 4;
+  await runVitest({
+    checks: flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f)).map(specFile),
+    exclusive: flows.filter((f) => EXCLUSIVE_FLOWS.includes(f)).map(specFile),
+    // --concurrency bounds the whole run: each worker's client gets an equal share.
+    provide: (of) => ({ accounts: { ...settings, concurrency: Math.max(1, Math.floor(config.concurrency / of)) } }),
+    // Records every exchange of each worker for exchanges.har.
+    setupFiles: [join(PACKAGE_ROOT, 'helpers', 'harness', 'exchange-log.ts')],
+    reporters: [...reporters, ['html', { outputFile: join(config.reportDir, 'html', 'index.html') }]],
+    workers,
+    testTimeout: testTimeoutOf(config),
+    cacheDir: join(config.reportDir, '.vite'),
+  });
 }
 
 /** The bench's timing mark where the exclusive group starts (cli/marks.ts; nothing without it). */
@@ -272,69 +310,71 @@ async function doctor(argv: readonly string[]): Promise<number> {
   }
 }
 
-export async function run(argv: readonly string[]): Promise<number> {
-  if (argv[0] === 'compare' || argv[0] === 'matrix') return subcommand(argv[0], argv.slice(1));
-  if (argv[0] === 'doctor') return doctor(argv.slice(1));
+/** Where a run's lines go: the console, or a batch's record of each run. */
+export interface Output {
+  log(line: string): void;
+  error(line: string): void;
+}
+
+const CONSOLE: Output = { log: (line) => console.log(line), error: (line) => console.error(line) };
+
+/** A run made ready: its configuration, profile, baseline, flows and started target. */
+export interface PreparedRun {
+  readonly config: Config;
+  readonly profile: TargetProfile;
+  readonly baseline: Baseline | null;
+  readonly target: Target;
+  readonly flows: readonly Flow[];
+  readonly settings: RunSettings;
+  readonly startedAt: Date;
+}
+
+/**
+ * Reads a run's configuration and profile and starts its target. A number is the exit code of an
+ * invocation that ends here: help, version, the catalogue, or a run that cannot be made (one line).
+ */
+export async function prepareRun(argv: readonly string[], out: Output, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<PreparedRun | number> {
   let config: Config;
   let baseline: Baseline | null;
   try {
-    config = loadConfig({ argv, env: process.env, cwd: process.cwd() });
+    config = loadConfig({ argv, env, cwd });
     baseline = config.baseline && !config.help && !config.version && !config.list ? readBaseline(config.baseline) : null;
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`accounts-conformance: ${error.message}`);
+      out.error(`accounts-conformance: ${error.message}`);
       return EXIT.noRun;
     }
     throw error;
   }
-  if (config.help) return console.log(helpText()), EXIT.conforming;
-  if (config.version) return console.log(version()), EXIT.conforming;
+  if (config.help) return out.log(helpText()), EXIT.conforming;
+  if (config.version) return out.log(version()), EXIT.conforming;
   let profile: TargetProfile;
   try {
     profile = loadProfile(config.profile);
   } catch (error) {
     if (!(error instanceof ProfileError)) throw error;
-    console.error(`accounts-conformance: ${error.message}`);
+    out.error(`accounts-conformance: ${error.message}`);
     return EXIT.noRun;
   }
   // Listing assumes the embedded server's provisioning when no target is given, as a run would.
   const provisioning = config.provision !== null || (config.baseUrl === null && config.container === null);
-  if (config.list) return console.log(catalogueText(profile, provisioning)), EXIT.conforming;
+  if (config.list) return out.log(catalogueText(profile, provisioning)), EXIT.conforming;
 
   const startedAt = new Date();
   let target: Target;
   try {
     target = await prepareTarget(config, profile);
   } catch (error) {
-    console.error(`accounts-conformance: ${error instanceof ConfigError ? error.message : `could not start: ${(error as Error).message}`}`);
+    out.error(`accounts-conformance: ${error instanceof ConfigError ? error.message : `could not start: ${(error as Error).message}`}`);
     return EXIT.noRun;
   }
-  const flows = config.only ?? FLOWS;
-  const collector = new VerdictCollector(profile);
-  // Progress goes to stderr: stdout carries the summary (and the GitHub annotations).
-  const total = REQUIREMENTS.filter((r) => flows.includes(r.flow)).length;
-  const progress = config.quiet ? null : new ProgressReporter({ total, out: process.stderr });
-  const reporters: Reporter[] = progress ? [collector, progress] : [collector];
   clearExchanges(config.reportDir);
-  // Ctrl-C or a CI cancel: stop what the suite started (a container above all) before leaving.
-  const interrupted = (signal: NodeJS.Signals) => {
-    console.error(`accounts-conformance: ${signal}, stopping the target`);
-    void target.close().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
-  try {
-    const settings = runSettings(config, target, profile);
-    progress?.start();
-    mark('checks');
-    await runSuite(config, target, settings, reporters, flows);
-    mark('suite-end');
-  } catch (error) {
-    collector.problems.push(`the test runner stopped: ${(error as Error).message}`);
-  } finally {
-    progress?.stop();
-    await target.close();
-    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
-  }
+  return { config, profile, baseline, target, flows: config.only ?? FLOWS, settings: runSettings(config, target, profile), startedAt };
+}
+
+/** Writes a finished run's reports, prints its summary and returns its exit code. */
+export function finishRun(prepared: PreparedRun, collector: VerdictCollector, out: Output, { vitestHtml = true } = {}): number {
+  const { config, profile, baseline, target, flows, startedAt } = prepared;
   const results = collector.verdicts(flows);
   const summary = summarize(
     {
@@ -358,16 +398,49 @@ export async function run(argv: readonly string[]): Promise<number> {
   writeHar(config.reportDir, paths.har, version());
   mark('reports-end');
   const rel = relative(process.cwd(), config.reportDir);
-  const shown = rel.startsWith('..') ? paths : reportPaths(rel || '.');
+  const all = rel.startsWith('..') ? paths : reportPaths(rel || '.');
+  const shown = vitestHtml ? all : { ...all, vitestHtml: undefined };
   if (config.github) {
-    for (const line of githubAnnotations(summary)) console.log(line);
+    for (const line of githubAnnotations(summary)) out.log(line);
     if (config.github.stepSummary) appendFileSync(config.github.stepSummary, markdownReport(summary));
   }
-  console.log(consoleSummary(summary, shown, flows));
-  if (summary.baseline) console.log(baselineLines(summary.baseline).join('\n'));
+  out.log(consoleSummary(summary, shown, flows));
+  if (summary.baseline) out.log(baselineLines(summary.baseline).join('\n'));
   if (config.writeBaseline) {
     const n = writeBaseline(config.writeBaseline, results, { profile: profile.name, version: version(), target: summary.target.baseUrl });
-    console.log(`baseline: ${n} findings written to ${config.writeBaseline}; fill in each reason`);
+    out.log(`baseline: ${n} findings written to ${config.writeBaseline}; fill in each reason`);
   }
   return summary.exitCode;
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'compare' || argv[0] === 'matrix') return subcommand(argv[0], argv.slice(1));
+  if (argv[0] === 'doctor') return doctor(argv.slice(1));
+  const prepared = await prepareRun(argv, CONSOLE);
+  if (typeof prepared === 'number') return prepared;
+  const { config, target, flows, profile, settings } = prepared;
+  const collector = new VerdictCollector(profile);
+  // Progress goes to stderr: stdout carries the summary (and the GitHub annotations).
+  const total = REQUIREMENTS.filter((r) => flows.includes(r.flow)).length;
+  const progress = config.quiet ? null : new ProgressReporter({ total, out: process.stderr });
+  const reporters: Reporter[] = progress ? [collector, progress] : [collector];
+  // Ctrl-C or a CI cancel: stop what the suite started (a container above all) before leaving.
+  const interrupted = (signal: NodeJS.Signals) => {
+    console.error(`accounts-conformance: ${signal}, stopping the target`);
+    void target.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+  try {
+    progress?.start();
+    mark('checks');
+    await runSuite(config, target, settings, reporters, flows);
+    mark('suite-end');
+  } catch (error) {
+    collector.problems.push(`the test runner stopped: ${(error as Error).message}`);
+  } finally {
+    progress?.stop();
+    await target.close();
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+  }
+  return finishRun(prepared, collector, CONSOLE);
 }

@@ -133,7 +133,8 @@ export interface ReportPaths {
   readonly html: string;
   readonly markdown: string;
   readonly har: string;
-  readonly vitestHtml: string;
+  /** vitest's own HTML report; none for a run made in a batch (one vitest run for many runs). */
+  readonly vitestHtml?: string;
 }
 
 export function reportPaths(dir: string): ReportPaths {
@@ -183,7 +184,7 @@ export function consoleSummary(summary: Summary, paths: ReportPaths, flows: read
   out.push(
     `target ${summary.target.baseUrl}${summary.target.embedded ? ' (embedded reference server)' : ''}, profile ${summary.target.profile}, OTP source: ${summary.target.otpSource}`,
     `seed ${summary.seed} (replay with --seed ${summary.seed}), ${(summary.durationMs / 1000).toFixed(1)} s`,
-    `reports: ${paths.summary}, ${paths.junit}, ${paths.html}, ${paths.markdown}, ${paths.har}, ${paths.vitestHtml}`,
+    `reports: ${[paths.summary, paths.junit, paths.html, paths.markdown, paths.har, paths.vitestHtml].filter((p) => p !== undefined).join(', ')}`,
     `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped, ${summary.warnings} warnings${summary.errors ? `, ${summary.errors} harness errors` : ''} — exit ${summary.exitCode}`,
   );
   return out.join('\n');

@@ -25,7 +25,7 @@ import { loginAs, registerUser, type Account, type NewUser, type Tokens } from '
 import { UNFINISHED, CheckFailure, ClockUnavailable, Inconclusive, NotApplicable, OtpUnavailable, SetupFailure, type Probe, type Skip, type Verdict } from '../outcome.js';
 import { mask } from '../wire/mask.js';
 import { inScope } from '../wire/scope.js';
-import { runtime, type Runtime } from './runtime.js';
+import { boundRun, runtime, type Runtime } from './runtime.js';
 
 /** What a check leaves in its task's meta for the CLI: the outcome as data, and what it probed. */
 export interface RequirementMeta {
@@ -109,8 +109,10 @@ export function sequentialChecks(name: string, body: () => void): void {
 
 export function check(id: RequirementId, body: (t: CheckContext) => Promise<void>): void {
   const req = requirement(id);
+  // The run this check belongs to is known when it is declared (a batch loads one spec per run).
+  const run = boundRun();
   test(`${id} ${statementOf(req)}`, { concurrent: sequentialDepth === 0 }, async (ctx) => {
-    const rt = runtime();
+    const rt = runtime(run);
     const level = levelFor(req, rt.profile);
     const meta: RequirementMeta = { id, level, source: req.source, verdict: 'failed', message: UNFINISHED, probes: [] };
     ctx.task.meta.requirement = meta;

@@ -97,8 +97,11 @@ function flush(reportDir: string): void {
   appendFileSync(join(dir, `${process.pid}-${threadId}.jsonl`), `${lines.join('\n')}\n`);
 }
 
-const settings = inject('accounts');
-if (settings?.reportDir) {
+/**
+ * Records the exchanges of the spec file being loaded and writes them, masked, to `reportDir`
+ * when it ends. A worker runs one spec file at a time, so what is pending then is that file's.
+ */
+export function recordExchanges(reportDir: string): void {
   if (!state.listening) {
     state.listening = true;
     onExchange((ex) => {
@@ -107,5 +110,9 @@ if (settings?.reportDir) {
       pending.push(harEntry({ ex, requirement: currentScope()?.requirementId ?? null, startedAt: Date.now() - ex.durationMs }));
     });
   }
-  afterAll(() => flush(settings.reportDir));
+  afterAll(() => flush(reportDir));
 }
+
+// As the setup file of an ordinary run; a batch's spec wrappers call recordExchanges themselves.
+const settings = inject('accounts');
+if (settings?.reportDir) recordExchanges(settings.reportDir);

@@ -36,7 +36,10 @@ export interface RunSettings {
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The settings of the run: one target, one profile. */
     accounts: RunSettings;
+    /** A batch of runs in one vitest run (cli/batch.ts): each run's settings by its id. */
+    accountsRuns: Readonly<Record<string, RunSettings>>;
   }
 }
 
@@ -69,17 +72,38 @@ export interface Runtime {
   readonly provision: Provisioner | null;
 }
 
-let current: Runtime | null = null;
+/** Each run's runtime in this worker, by run id ('' for the one run of an ordinary CLI run). */
+const runtimes = new Map<string, Runtime>();
+let bound = '';
 
-export function runtime(): Runtime {
-  if (current) return current;
-  const settings = inject('accounts');
+/**
+ * In a batch, the spec file about to be loaded belongs to run `id` (its wrapper says so before
+ * importing it): the checks it declares are bound to that run's target when declared.
+ */
+export function bindRun(id: string): void {
+  bound = id;
+}
+
+/** The run whose spec file is being loaded ('' outside a batch). */
+export function boundRun(): string {
+  return bound;
+}
+
+function settingsOf(id: string): RunSettings | undefined {
+  return id === '' ? inject('accounts') : inject('accountsRuns')?.[id];
+}
+
+export function runtime(id = ''): Runtime {
+  const known = runtimes.get(id);
+  if (known) return known;
+  const settings = settingsOf(id);
   if (!settings) throw new Error('specs run through the accounts-conformance CLI (npm run conformance), not bare vitest');
   const client = new HttpClient({ timeoutMs: settings.timeoutMs, maxBodyBytes: settings.maxBodyBytes, concurrency: settings.concurrency });
   const { profile } = settings;
   const api = new Api(client, profile, settings.baseUrl);
   const otp = otpReader(settings.otpSource, client, settings.timeoutMs);
   const provision = provisioner(settings.provision, client, settings.timeoutMs);
-  current = { settings, client, profile, api, checks: new Checks(profile), otp, clock: clockHook(client, settings.clockHook), provision };
-  return current;
+  const made: Runtime = { settings, client, profile, api, checks: new Checks(profile), otp, clock: clockHook(client, settings.clockHook), provision };
+  runtimes.set(id, made);
+  return made;
 }
