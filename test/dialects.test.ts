@@ -3,7 +3,7 @@
  * run passes everything the profile applies, and every fault the dialect implements trips the
  * requirements it declares, through that profile.
  */
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { notApplicable } from '../requirements/applicability.js';
 import { findRequirement, REQUIREMENTS, requirement, type RequirementId } from '../requirements/catalogue.js';
 import { loadProfile } from '../helpers/wire/profile.js';
@@ -12,7 +12,7 @@ import { MESSAGE_DATA_FAULTS } from '../reference/dialects/message-data.js';
 import { UNIVERSITY_FAULTS } from '../reference/dialects/university.js';
 import { FAULTS, type FaultName } from '../reference/faults.js';
 import { startReferenceServer, type DialectName } from '../reference/server.js';
-import { expectHonest, expectOnlyTrips, HOOK_OTP_SOURCE, runCli } from './harness.js';
+import { expectHonest, expectOnlyTrips, HOOK_OTP_SOURCE, runCli, runsAgainstServers, type CliRun } from './harness.js';
 
 const HOOKS = ['--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance__/clock'];
 
@@ -112,17 +112,20 @@ for (const c of CASES) {
     });
   });
 
-  // Each fault breaks one rule; the suite must name the requirements it declares.
-  describe.concurrent(`every fault of the ${c.dialect} dialect is caught through the ${c.profile} profile`, () => {
-    test.for(c.faults)('%s', async (fault) => {
-      const { trips } = FAULTS[fault];
-      const server = await startReferenceServer({ dialect: c.dialect, hooks: true, faults: [fault] });
-      try {
-        const run = await runCli(['--base-url', server.baseUrl, '--profile', c.profile, ...HOOKS, ...c.flags, '--only', flowsOf(trips)]);
-        expectOnlyTrips(run, trips);
-      } finally {
-        await server.close();
-      }
+  // Each fault breaks one rule; the suite must name the requirements it declares. Every fault gets
+  // a run of its own against a server of its own, the runs sharing one process (runBatch).
+  describe(`every fault of the ${c.dialect} dialect is caught through the ${c.profile} profile`, () => {
+    let runs = new Map<FaultName, CliRun>();
+    beforeAll(async () => {
+      runs = await runsAgainstServers(
+        c.faults,
+        (fault) => ({ dialect: c.dialect, hooks: true, faults: [fault] }),
+        (fault, baseUrl) => ['--base-url', baseUrl, '--profile', c.profile, ...HOOKS, ...c.flags, '--only', flowsOf(FAULTS[fault].trips)],
+      );
+    }, 900_000);
+
+    test.for(c.faults)('%s', (fault) => {
+      expectOnlyTrips(runs.get(fault) as CliRun, FAULTS[fault].trips);
     });
   });
 }

@@ -1,6 +1,6 @@
 /** Runs the accounts-conformance CLI as a user would, in a child process, and reads its reports. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -8,6 +8,7 @@ import type { Summary } from '../cli/reports.js';
 import { notApplicable, unsentSubject } from '../requirements/applicability.js';
 import { findRequirement, requirement, type RequirementId } from '../requirements/catalogue.js';
 import { loadProfile } from '../helpers/wire/profile.js';
+import { startReferenceServer, type ReferenceOptions } from '../reference/server.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'bin', 'accounts-conformance.js');
@@ -36,39 +37,98 @@ export function cleanEnvironment(extra: Record<string, string>): Record<string, 
 /** Where runs kept for the CI matrix leave their reports (`keep`); .ci/run builds the matrix from them. */
 export const KEPT_RUNS = join(ROOT, 'reports', 'self-test', 'runs');
 
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; keep?: string } = {}): Promise<CliRun> {
-  const kept = options.keep ? join(KEPT_RUNS, options.keep) : null;
+/** The arguments of a run with its report directory: a kept one, the one given, or a new temporary one. */
+function withReportDir(args: readonly string[], keep?: string): { fullArgs: string[]; reportDir: string } {
+  const kept = keep ? join(KEPT_RUNS, keep) : null;
   if (kept) rmSync(kept, { recursive: true, force: true });
   // The compare and matrix subcommands read report directories; they make no run of their own.
   const subcommand = args[0] === 'compare' || args[0] === 'matrix';
   const reportDir = subcommand || args.includes('--report-dir') ? '' : (kept ?? mkdtempSync(join(tmpdir(), 'acc-report-')));
   const fullArgs = reportDir ? [...args, '--report-dir', reportDir] : [...args];
+  return { fullArgs, reportDir: reportDir || (fullArgs[fullArgs.indexOf('--report-dir') + 1] as string) };
+}
+
+function cliRun(code: number | null, stdout: string, stderr: string, reportDir: string, durationMs: number): CliRun {
+  return {
+    code,
+    stdout,
+    stderr,
+    reportDir,
+    durationMs,
+    summary: () => {
+      const file = join(reportDir, 'summary.json');
+      if (!existsSync(file)) throw new Error(`no summary.json written; stdout:\n${stdout}\nstderr:\n${stderr}`);
+      return JSON.parse(readFileSync(file, 'utf8')) as Summary;
+    },
+  };
+}
+
+interface Spawned {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly durationMs: number;
+}
+
+function spawnNode(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs: number }): Promise<Spawned> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...fullArgs], { cwd: options.cwd ?? ROOT, env: cleanEnvironment(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT, env: cleanEnvironment(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 110_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const dir = reportDir || (fullArgs[fullArgs.indexOf('--report-dir') + 1] as string);
-      resolve({
-        code,
-        stdout,
-        stderr,
-        reportDir: dir,
-        durationMs: Date.now() - started,
-        summary: () => {
-          const file = join(dir, 'summary.json');
-          if (!existsSync(file)) throw new Error(`no summary.json written; stdout:\n${stdout}\nstderr:\n${stderr}`);
-          return JSON.parse(readFileSync(file, 'utf8')) as Summary;
-        },
-      });
+      resolve({ code, stdout, stderr, durationMs: Date.now() - started });
     });
   });
+}
+
+export async function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; keep?: string } = {}): Promise<CliRun> {
+  const { fullArgs, reportDir } = withReportDir(args, options.keep);
+  const run = await spawnNode([BIN, ...fullArgs], { ...options, timeoutMs: options.timeoutMs ?? 110_000 });
+  return cliRun(run.code, run.stdout, run.stderr, reportDir, run.durationMs);
+}
+
+/**
+ * Makes many runs, each given as the CLI's arguments, in one process and one vitest run
+ * (cli/batch.ts): the self-tests' fault runs share one start-up instead of paying one each. Each
+ * run has its own report directory, exit code and console lines, as from runCli; durationMs is
+ * the whole batch's. Its runs' spec files wait on their targets most of the time: 8 workers keep
+ * the 2 cores busy (6: 87 s for the 159 TaskLink faults, 10: 71 s, 16: no faster; ~150 MiB each).
+ */
+export async function runBatch(jobs: readonly (readonly string[])[], options: { timeoutMs?: number; workers?: number } = {}): Promise<CliRun[]> {
+  const prepared = jobs.map((args) => withReportDir(args));
+  const dir = mkdtempSync(join(tmpdir(), 'acc-batch-jobs-'));
+  const jobsFile = join(dir, 'jobs.json');
+  const resultsFile = join(dir, 'results.json');
+  const workers = options.workers ?? 8;
+  writeFileSync(jobsFile, JSON.stringify({ jobs: prepared.map((p) => p.fullArgs), workers }));
+  try {
+    const batch = await spawnNode(['--import', 'tsx', join(ROOT, 'test', 'batch-child.ts'), jobsFile, resultsFile], { timeoutMs: options.timeoutMs ?? 600_000 });
+    if (batch.code !== 0 || !existsSync(resultsFile)) throw new Error(`the batch process ended with ${batch.code}:\n${batch.stdout}\n${batch.stderr}`);
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { code: number; stdout: string; stderr: string }[];
+    return results.map((r, i) => cliRun(r.code, r.stdout, r.stderr, (prepared[i] as { reportDir: string }).reportDir, batch.durationMs));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One reference server per case (a fault, say), and every case's run against its own server in
+ * one batch; the servers are closed when the batch ends. The runs by case.
+ */
+export async function runsAgainstServers<T>(cases: readonly T[], server: (c: T) => ReferenceOptions, args: (c: T, baseUrl: string) => string[]): Promise<Map<T, CliRun>> {
+  const servers = await Promise.all(cases.map((c) => startReferenceServer(server(c))));
+  try {
+    const runs = await runBatch(cases.map((c, i) => args(c, (servers[i] as { baseUrl: string }).baseUrl)));
+    return new Map(cases.map((c, i) => [c, runs[i] as CliRun]));
+  } finally {
+    await Promise.all(servers.map((s) => s.close()));
+  }
 }
 
 export function statusesOf(summary: Summary): Record<string, string> {
