@@ -9,7 +9,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Reporter, SerializedError, TestModule } from 'vitest/node';
 import { EXCLUSIVE_FLOWS, type Flow } from '../requirements/catalogue.js';
@@ -34,17 +34,33 @@ class Recorded implements Output {
   }
 }
 
-/** The wrapper that loads a flow's spec file for run `id`: its own module instance (`?run=`). */
-function wrapper(id: string, flow: Flow, reportDir: string): string {
-  const helper = (path: string) => JSON.stringify(pathToFileURL(join(PACKAGE_ROOT, 'helpers', 'harness', path)).href);
-  return [
-    `import { bindRun } from ${helper('runtime.ts')};`,
-    `import { recordExchanges } from ${helper('exchange-log.ts')};`,
-    `bindRun(${JSON.stringify(id)});`,
-    `recordExchanges(${JSON.stringify(reportDir)});`,
-    `await import(${JSON.stringify(`${pathToFileURL(specFile(flow)).href}?run=${id}`)});`,
-    '',
-  ].join('\n');
+function helper(path: string): string {
+  return JSON.stringify(pathToFileURL(join(PACKAGE_ROOT, 'helpers', 'harness', path)).href);
+}
+
+/** A flow's spec file as run `id`'s own module instance (`?run=`). */
+function specOf(id: string, flow: Flow): string {
+  return JSON.stringify(`${pathToFileURL(specFile(flow)).href}?run=${id}`);
+}
+
+/** The head of a wrapper: the checks declared from here on are run `id`'s, its exchanges go to its reports. */
+function wrapperHead(id: string, reportDir: string): string[] {
+  return [`import { bindRun } from ${helper('runtime.ts')};`, `import { recordExchanges } from ${helper('exchange-log.ts')};`, `bindRun(${JSON.stringify(id)});`, `recordExchanges(${JSON.stringify(reportDir)});`];
+}
+
+/** The wrapper that loads one concurrent flow's spec file for run `id`. */
+function checksWrapper(id: string, flow: Flow, reportDir: string): string {
+  return [...wrapperHead(id, reportDir), `await import(${specOf(id, flow)});`, ''].join('\n');
+}
+
+/**
+ * The wrapper that loads all of run `id`'s exclusive flows, one suite each: suites of a file run
+ * one after the other, so the run's throttling, clock moves and timings never overlap each
+ * other, while other runs' exclusive wrappers, against other targets, run beside it.
+ */
+function exclusiveWrapper(id: string, flows: readonly Flow[], reportDir: string): string {
+  const suites = flows.map((flow) => `describe(${JSON.stringify(flow)}, async () => {\n  bindRun(${JSON.stringify(id)});\n  await import(${specOf(id, flow)});\n});`);
+  return [`import { describe } from 'vitest';`, ...wrapperHead(id, reportDir), ...suites, ''].join('\n');
 }
 
 /** Hands each run's spec files, and only those, to its collector. */
@@ -88,12 +104,17 @@ export async function runBatch(jobs: readonly (readonly string[])[], workers = 2
     const checks: string[] = [];
     const exclusive: string[] = [];
     for (const [id, run] of prepared) {
-      for (const flow of run.flows) {
+      mkdirSync(join(root, id));
+      for (const flow of run.flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f))) {
         const file = join(root, id, `${flow}.spec.ts`);
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, wrapper(id, flow, run.config.reportDir));
-        (EXCLUSIVE_FLOWS.includes(flow) ? exclusive : checks).push(file);
+        writeFileSync(file, checksWrapper(id, flow, run.config.reportDir));
+        checks.push(file);
       }
+      const own = EXCLUSIVE_FLOWS.filter((f) => run.flows.includes(f));
+      if (own.length === 0) continue;
+      const file = join(root, id, 'exclusive.spec.ts');
+      writeFileSync(file, exclusiveWrapper(id, own, run.config.reportDir));
+      exclusive.push(file);
     }
     const runs = [...prepared.values()];
     const settingsFor = (of: number) => Object.fromEntries([...prepared].map(([id, run]) => [id, { ...run.settings, concurrency: Math.max(1, Math.floor(run.config.concurrency / of)) }]));
@@ -101,10 +122,13 @@ export async function runBatch(jobs: readonly (readonly string[])[], workers = 2
       await runVitest({
         checks,
         exclusive,
-        provide: (of) => ({ accountsRuns: settingsFor(of) }),
+        // A run's spec files may be in several workers at once, against its one target: each
+        // gets a share of its --concurrency. Its exclusive flows are in one worker: all of it.
+        provide: (project, of) => ({ accountsRuns: settingsFor(project === 'exclusive' ? 1 : of) }),
         setupFiles: [],
         reporters: [new RunRouter(root, collectors)],
         workers,
+        exclusiveWorkers: Math.max(1, Math.floor(workers / 2)),
         testTimeout: Math.max(...runs.map((run) => testTimeoutOf(run.config))),
         cacheDir: join(root, '.vite'),
       });

@@ -151,13 +151,15 @@ export interface SuiteRun {
   /** The concurrent checks' spec files, and the exclusive flows' (clock, throttling, timing). */
   readonly checks: readonly string[];
   readonly exclusive: readonly string[];
-  /** What a project of so many workers provides to each of them (vitest's `provide`). */
-  provide(workers: number): Record<string, unknown>;
+  /** What a project ('checks' or 'exclusive') of so many workers provides to each of them (vitest's `provide`). */
+  provide(project: 'checks' | 'exclusive', workers: number): Record<string, unknown>;
   /** Files run before each spec file (the exchange recorder of an ordinary run). */
   readonly setupFiles: readonly string[];
   readonly reporters: readonly (Reporter | [string, Record<string, unknown>])[];
   /** Workers of the concurrent phase. */
   readonly workers: number;
+  /** Workers of the exclusive phase: 1 for a run, whose exclusive flows share one target. */
+  readonly exclusiveWorkers?: number;
   readonly testTimeout: number;
   /** vitest's cache directory. */
   readonly cacheDir: string;
@@ -180,7 +182,7 @@ export async function runVitest(run: SuiteRun): Promise<void> {
   if (run.checks.length + run.exclusive.length === 0) return;
   // Loaded only for a real run: --list, --help and configuration errors answer at once.
   const { startVitest } = await import('vitest/node');
-  const project = (name: string, order: number, include: readonly string[], workers: number) => ({
+  const project = (name: 'checks' | 'exclusive', order: number, include: readonly string[], workers: number) => ({
     test: {
       name,
       root: PACKAGE_ROOT,
@@ -190,7 +192,7 @@ export async function runVitest(run: SuiteRun): Promise<void> {
       maxWorkers: workers,
       maxConcurrency: 12,
       setupFiles: [...run.setupFiles],
-      provide: run.provide(workers),
+      provide: run.provide(name, workers),
     },
   });
   await startVitest(
@@ -203,7 +205,7 @@ export async function runVitest(run: SuiteRun): Promise<void> {
         ...(run.checks.length > 0 ? [project('checks', 0, run.checks, run.workers)] : []),
         // Within the exclusive project the throttling checks (each on its own account) run
         // together; the expiry checks, which move the target's clock, are sequential in their spec.
-        ...(run.exclusive.length > 0 ? [project('exclusive', 1, run.exclusive, 1)] : []),
+        ...(run.exclusive.length > 0 ? [project('exclusive', 1, run.exclusive, run.exclusiveWorkers ?? 1)] : []),
       ],
       reporters: [...run.reporters, new PhaseMarks()],
       pool: 'threads',
@@ -235,7 +237,7 @@ async function runSuite(config: Config, target: Target, settings: RunSettings, r
     checks: flows.filter((f) => !EXCLUSIVE_FLOWS.includes(f)).map(specFile),
     exclusive: flows.filter((f) => EXCLUSIVE_FLOWS.includes(f)).map(specFile),
     // --concurrency bounds the whole run: each worker's client gets an equal share.
-    provide: (of) => ({ accounts: { ...settings, concurrency: Math.max(1, Math.floor(config.concurrency / of)) } }),
+    provide: (_project, of) => ({ accounts: { ...settings, concurrency: Math.max(1, Math.floor(config.concurrency / of)) } }),
     // Records every exchange of each worker for exchanges.har.
     setupFiles: [join(PACKAGE_ROOT, 'helpers', 'harness', 'exchange-log.ts')],
     reporters: [...reporters, ['html', { outputFile: join(config.reportDir, 'html', 'index.html') }]],
