@@ -67,6 +67,19 @@ function flowsOf(ids: readonly string[]): string {
   return [...new Set(ids.map((id) => findRequirement(id)?.flow))].join(',');
 }
 
+// Every fault of every dialect gets a run of its own against a server of its own; the runs are
+// made in one batch process (runBatch), one start-up for all of them.
+let faultRuns = new Map<string, CliRun>();
+beforeAll(async () => {
+  const cases = CASES.flatMap((c) => c.faults.map((fault) => ({ c, fault })));
+  const runs = await runsAgainstServers(
+    cases,
+    ({ c, fault }) => ({ dialect: c.dialect, hooks: true, faults: [fault] }),
+    ({ c, fault }, baseUrl) => ['--base-url', baseUrl, '--profile', c.profile, ...HOOKS, ...c.flags, '--only', flowsOf(FAULTS[fault].trips)],
+  );
+  faultRuns = new Map([...runs].map(([{ c, fault }, run]) => [`${c.dialect}/${fault}`, run]));
+}, 900_000);
+
 for (const c of CASES) {
   const profile = loadProfile(c.profile);
   const facts = { provisioning: c.flags.includes('--provision') };
@@ -112,20 +125,10 @@ for (const c of CASES) {
     });
   });
 
-  // Each fault breaks one rule; the suite must name the requirements it declares. Every fault gets
-  // a run of its own against a server of its own, the runs sharing one process (runBatch).
+  // Each fault breaks one rule; the suite must name the requirements it declares.
   describe(`every fault of the ${c.dialect} dialect is caught through the ${c.profile} profile`, () => {
-    let runs = new Map<FaultName, CliRun>();
-    beforeAll(async () => {
-      runs = await runsAgainstServers(
-        c.faults,
-        (fault) => ({ dialect: c.dialect, hooks: true, faults: [fault] }),
-        (fault, baseUrl) => ['--base-url', baseUrl, '--profile', c.profile, ...HOOKS, ...c.flags, '--only', flowsOf(FAULTS[fault].trips)],
-      );
-    }, 900_000);
-
     test.for(c.faults)('%s', (fault) => {
-      expectOnlyTrips(runs.get(fault) as CliRun, FAULTS[fault].trips);
+      expectOnlyTrips(faultRuns.get(`${c.dialect}/${fault}`) as CliRun, FAULTS[fault].trips);
     });
   });
 }
