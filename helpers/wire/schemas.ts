@@ -3,15 +3,22 @@
  * through its profile); they are compiled once, on first use, and failures name the JSON path
  * and the rule broken.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Ajv2020 from 'ajv/dist/2020.js';
+import type Ajv2020 from 'ajv/dist/2020.js';
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type addFormats from 'ajv-formats';
 import { packageRoot } from '../package-root.js';
 
-export const SCHEMA_DIR = join(packageRoot(import.meta.url), 'schemas');
+const ROOT = packageRoot(import.meta.url);
+export const SCHEMA_DIR = join(ROOT, 'schemas');
+/** Validators compiled by `npm run build` (scripts/build.mjs), each headed by its schema's hash. */
+export const PRECOMPILED_DIR = join(ROOT, 'dist', 'schemas');
+/** ajv is loaded on first use: a command that needs no compiling (--list, --help) never loads it. */
+const require = createRequire(import.meta.url);
 
 export const SCHEMA_NAMES = [
   'envelope',
@@ -64,9 +71,11 @@ const compiled = new Map<string, ValidateFunction>();
 
 /** An instance holding every shipped schema. */
 function withShippedSchemas(strict: boolean): Ajv2020 {
+  const Ajv = (require('ajv/dist/2020.js') as { default: typeof Ajv2020 }).default;
+  const withFormats = (require('ajv-formats') as { default: typeof addFormats }).default;
   // allErrors: report every broken rule at once; allowUnionTypes: dialects type ids as ["integer", "string"].
-  const instance = new Ajv2020({ allErrors: true, strict, allowUnionTypes: true });
-  addFormats(instance);
+  const instance = new Ajv({ allErrors: true, strict, allowUnionTypes: true });
+  withFormats(instance);
   for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json'))) {
     instance.addSchema(JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')) as object);
   }
@@ -124,11 +133,29 @@ function teamValidator(path: string): ValidateFunction {
   return fn;
 }
 
+/** The hash a precompiled validator is headed by: its schema file's content. */
+export function schemaHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * A shipped schema's validator compiled at build time, when there is one for the schema as it
+ * is now (an edited schema is compiled anew), else undefined.
+ */
+function precompiled(name: SchemaName): ValidateFunction | undefined {
+  const file = join(PRECOMPILED_DIR, `${name}.cjs`);
+  if (!existsSync(file)) return undefined;
+  const head = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
+  if (head !== `// ${schemaHash(readFileSync(join(SCHEMA_DIR, `${name}.json`), 'utf8'))}`) return undefined;
+  const loaded = require(file) as ValidateFunction | { default: ValidateFunction };
+  return typeof loaded === 'function' ? loaded : loaded.default;
+}
+
 function validator(name: SchemaRef): ValidateFunction {
   let fn = compiled.get(name);
   if (!fn) {
     if (isAbsolute(name)) fn = teamValidator(name);
-    else fn = instance().getSchema(`${name}.json`);
+    else fn = (isSchemaName(name) ? precompiled(name) : undefined) ?? instance().getSchema(`${name}.json`);
     if (!fn) throw new Error(`schema ${name}.json is missing from ${SCHEMA_DIR}`);
     compiled.set(name, fn);
   }
