@@ -13,7 +13,8 @@ const HOOKS = ['--otp-source', HOOK_OTP_SOURCE, '--clock-hook', '/__conformance_
 /** At 20 requests a second a whole run takes about a minute and a half on a loaded 2-core machine. */
 const RUN_MS = 200_000;
 
-describe('the suite against a server with a global rate limit', () => {
+// The two runs wait on their own servers' limits, not on the cores: they run side by side.
+describe.concurrent('the suite against a server with a global rate limit', () => {
   test(
     'a conforming server behind a global rate limit: exit 0, no failure; throttled checks are skipped as inconclusive',
     async () => {
