@@ -4,7 +4,7 @@
  * and the rule broken.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +16,7 @@ import { packageRoot } from '../package-root.js';
 const ROOT = packageRoot(import.meta.url);
 export const SCHEMA_DIR = join(ROOT, 'schemas');
 /** Validators compiled by `npm run build` (scripts/build.mjs), each headed by its schema's hash. */
-export const PRECOMPILED_DIR = join(ROOT, 'dist', 'schemas');
+const PRECOMPILED_DIR = join(ROOT, 'dist', 'schemas');
 /** ajv is loaded on first use: a command that needs no compiling (--list, --help) never loads it. */
 const require = createRequire(import.meta.url);
 
@@ -69,12 +69,12 @@ let ajv: Ajv2020 | null = null;
 let lenient: Ajv2020 | null = null;
 const compiled = new Map<string, ValidateFunction>();
 
-/** An instance holding every shipped schema. */
-function withShippedSchemas(strict: boolean): Ajv2020 {
+/** An instance holding every shipped schema; `source` keeps each validator's code, for the build. */
+function withShippedSchemas(strict: boolean, source = false): Ajv2020 {
   const Ajv = (require('ajv/dist/2020.js') as { default: typeof Ajv2020 }).default;
   const withFormats = (require('ajv-formats') as { default: typeof addFormats }).default;
   // allErrors: report every broken rule at once; allowUnionTypes: dialects type ids as ["integer", "string"].
-  const instance = new Ajv({ allErrors: true, strict, allowUnionTypes: true });
+  const instance = new Ajv({ allErrors: true, strict, allowUnionTypes: true, code: { source } });
   withFormats(instance);
   for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json'))) {
     instance.addSchema(JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')) as object);
@@ -133,9 +133,24 @@ function teamValidator(path: string): ValidateFunction {
   return fn;
 }
 
-/** The hash a precompiled validator is headed by: its schema file's content. */
-export function schemaHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/** The line a precompiled validator is headed by: the hash of its schema file's content. */
+function headOf(name: SchemaName): string {
+  return `// ${createHash('sha256').update(readFileSync(join(SCHEMA_DIR, `${name}.json`), 'utf8')).digest('hex')}`;
+}
+
+/**
+ * Writes every shipped schema, compiled by the strict instance the suite itself uses, as a
+ * standalone validator to PRECOMPILED_DIR, headed by its schema's hash (run by the build).
+ */
+export function writePrecompiledValidators(): void {
+  const standaloneCode = (require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv2020, fn: ValidateFunction) => string }).default;
+  const ajv = withShippedSchemas(true, true);
+  mkdirSync(PRECOMPILED_DIR, { recursive: true });
+  for (const name of SCHEMA_NAMES) {
+    const fn = ajv.getSchema(`${name}.json`);
+    if (!fn) throw new Error(`schema ${name}.json is missing from ${SCHEMA_DIR}`);
+    writeFileSync(join(PRECOMPILED_DIR, `${name}.cjs`), `${headOf(name)}\n${standaloneCode(ajv, fn)}\n`);
+  }
 }
 
 /**
@@ -146,7 +161,7 @@ function precompiled(name: SchemaName): ValidateFunction | undefined {
   const file = join(PRECOMPILED_DIR, `${name}.cjs`);
   if (!existsSync(file)) return undefined;
   const head = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
-  if (head !== `// ${schemaHash(readFileSync(join(SCHEMA_DIR, `${name}.json`), 'utf8'))}`) return undefined;
+  if (head !== headOf(name)) return undefined;
   const loaded = require(file) as ValidateFunction | { default: ValidateFunction };
   return typeof loaded === 'function' ? loaded : loaded.default;
 }
