@@ -335,11 +335,11 @@ export interface PreparedRun {
  * Reads a run's configuration and profile and starts its target. A number is the exit code of an
  * invocation that ends here: help, version, the catalogue, or a run that cannot be made (one line).
  */
-export async function prepareRun(argv: readonly string[], out: Output, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<PreparedRun | number> {
+export async function prepareRun(argv: readonly string[], out: Output): Promise<PreparedRun | number> {
   let config: Config;
   let baseline: Baseline | null;
   try {
-    config = loadConfig({ argv, env, cwd });
+    config = loadConfig({ argv, env: process.env, cwd: process.cwd() });
     baseline = config.baseline && !config.help && !config.version && !config.list ? readBaseline(config.baseline) : null;
   } catch (error) {
     if (error instanceof ConfigError) {

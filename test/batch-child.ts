@@ -1,7 +1,7 @@
 /**
  * The self-tests' batch process: `node --import tsx test/batch-child.ts jobs.json results.json`
- * makes every run of jobs.json (each the CLI's arguments) in one vitest run of so many workers (cli/batch.ts) and
- * writes each run's exit code and console lines to results.json, in order.
+ * makes every run of jobs.json (each the CLI's arguments) in one vitest run of so many workers
+ * (cli/batch.ts) and writes each run's exit code and console lines to results.json, in order.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { runBatch } from '../cli/batch.js';

@@ -27,7 +27,6 @@ interface Output {
   readonly text: string;
 }
 
-/** The console and every file of the report directory (summary.json, junit.xml, report.html, vitest's html/, gzipped data unpacked). */
 /** Where @vitest/ui keeps the static bundle (scripts, styles) its HTML report copies beside its data. */
 const VITEST_UI_ASSETS = join(ROOT, 'node_modules', '@vitest', 'ui', 'dist', 'client', 'assets');
 
@@ -41,6 +40,7 @@ function isUiBundle(path: string): boolean {
   return existsSync(shipped) && readFileSync(shipped).equals(readFileSync(path));
 }
 
+/** The console and every file of the report directory (summary.json, junit.xml, report.html, vitest's html/, gzipped data unpacked). */
 function outputsOf(run: CliRun): Output[] {
   const files = filesUnder(run.reportDir).filter((path) => !isUiBundle(path));
   const outputs = [{ name: 'console', text: run.stdout + run.stderr }, ...files.map((path) => ({ name: path.slice(run.reportDir.length + 1), text: textOf(path) }))];
